@@ -1,0 +1,56 @@
+"""Tracking triggered work, so callers can wait until everything settles.
+
+Every piece of work a trigger starts (an async event waiting, an invocation running) holds a token
+while it is in flight. :meth:`WorkTracker.settled` answers when nothing is in flight and no source
+has work due now; sources report work due later through :meth:`WorkSource.next_due`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+
+class WorkSource(Protocol):
+    def next_due(self) -> float | None:
+        """Epoch seconds of the earliest work this source still has queued, or ``None``."""
+
+
+class WorkTracker:
+    def __init__(self) -> None:
+        self._in_flight = 0
+        self._sources: list[WorkSource] = []
+        self._changed = asyncio.Event()
+
+    def add_source(self, source: WorkSource) -> None:
+        self._sources.append(source)
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self.poke()
+
+    def poke(self) -> None:
+        """Something changed: wake anyone waiting to settle."""
+        self._changed.set()
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def next_due(self) -> float | None:
+        dues = [due for source in self._sources if (due := source.next_due()) is not None]
+        return min(dues) if dues else None
+
+    async def wait_changed(self, timeout: float) -> None:
+        self._changed.clear()
+        try:
+            await asyncio.wait_for(self._changed.wait(), timeout)
+        except TimeoutError:
+            pass
