@@ -1,0 +1,105 @@
+"""The composition root: picks the store, the clock, the runtime and the ports, and wires services."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from triggerfish.aws.server import EndpointApp, HttpServer
+from triggerfish.core.clock import Clock, SystemClock, VirtualClock
+from triggerfish.core.delivery import DeliveryRegistry
+from triggerfish.core.work import WorkTracker
+from triggerfish.runtime.interpreters import host_runtime
+from triggerfish.runtime.logs import LogSink
+from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE, EnvironmentPool
+from triggerfish.runtime.zygote import DEFAULT_PRELOAD
+from triggerfish.services.lambda_.async_invocations import LOCAL_RETRY_BASE_DELAY
+from triggerfish.services.lambda_.concurrency import DEFAULT_ACCOUNT_LIMIT, ConcurrencyGovernor
+from triggerfish.services.lambda_.service import LambdaService
+from triggerfish.store.factory import open_store
+from triggerfish.store.interfaces import Store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 4566
+DEFAULT_DATA_DIR = Path(".triggerfish")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that can be set for one local cloud. ``data_dir=None`` keeps state in memory."""
+
+    data_dir: Path | None = DEFAULT_DATA_DIR
+    host: str = "127.0.0.1"
+    port: int | None = DEFAULT_PORT  # None: no HTTP endpoint at all
+    keep_alive: float = DEFAULT_KEEP_ALIVE
+    account_concurrency: int = DEFAULT_ACCOUNT_LIMIT
+    retry_base_delay: float = LOCAL_RETRY_BASE_DELAY
+    virtual_clock: bool = False
+    preload: str = DEFAULT_PRELOAD
+
+
+class App:
+    """One local cloud: store, clock, execution environments, services and the endpoint."""
+
+    def __init__(self, settings: Settings, *, sink: LogSink | None = None, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or (VirtualClock() if settings.virtual_clock else SystemClock())
+        self.store: Store = open_store(settings.data_dir)
+        self.tracker = WorkTracker()
+        self.deliveries = DeliveryRegistry()
+        self.pool = EnvironmentPool(self.clock, keep_alive=settings.keep_alive, sink=sink, preload=settings.preload)
+        self.lambda_ = LambdaService(
+            self.store, self.clock, self.pool, self.deliveries, self.tracker,
+            governor=ConcurrencyGovernor(settings.account_concurrency),
+            retry_base_delay=settings.retry_base_delay,
+        )
+        self.endpoint = EndpointApp()
+        self.http: HttpServer | None = None
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return self.http.url if self.http else None
+
+    async def start(self) -> None:
+        await self.store.open()
+        if self.settings.port is not None:
+            self.http = HttpServer(self.endpoint, self.settings.host, self.settings.port)
+            await self.http.start()
+            self.lambda_.invoker.endpoint_url = self.http.url
+        await self.pool.prewarm(host_runtime())
+        await self.lambda_.start()
+        self.endpoint.ready = True
+
+    async def stop(self) -> None:
+        self.endpoint.ready = False
+        if self.http is not None:
+            await self.http.stop()
+        await self.lambda_.close()
+        await self.pool.close()
+        await self.store.close()
+
+    async def settle(self, timeout: float = 30.0, *, include_future: bool | None = None) -> bool:
+        """Wait until no triggered work is running or due. With the real clock, work due later
+        (a retry in a second) is waited for too; with the virtual clock only work due now."""
+        if include_future is None:
+            include_future = not self.clock.is_virtual
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            due = self.tracker.next_due()
+            now = self.clock.now()
+            busy = self.tracker.in_flight > 0 or (due is not None and (include_future or due <= now))
+            if not busy:
+                # let anything those tasks scheduled get going before we trust the quiet
+                await asyncio.sleep(0)
+                if self.tracker.in_flight == 0 and self.tracker.next_due() == due:
+                    return True
+                continue
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            wait = remaining if due is None or due <= now else min(remaining, max(0.001, due - now))
+            await self.tracker.wait_changed(min(wait, 0.25))

@@ -1,0 +1,93 @@
+"""The endpoint's ASGI application and the HTTP server that runs it on one port."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import orjson
+import uvicorn
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger(__name__)
+
+
+class EndpointApp:
+    """Routes ``/_triggerfish/*`` to triggerfish's own API and everything else to the AWS layer."""
+
+    def __init__(self, aws: ASGIApp | None = None) -> None:
+        self.ready = False
+        self._aws = aws
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        path: str = scope["path"]
+        if path == "/_triggerfish/health":
+            status = 200 if self.ready else 503
+            await _json(send, status, {"status": "ready" if self.ready else "starting"})
+            return
+        if self._aws is not None:
+            await self._aws(scope, receive, send)
+            return
+        await _json(
+            send, 501,
+            {"__type": "NotImplemented", "message": f"No AWS service answers {scope['method']} {path} yet."},
+        )
+
+
+async def _json(send: Send, status: int, body: object) -> None:
+    data = orjson.dumps(body)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
+
+
+class HttpServer:
+    """uvicorn on our own event loop; ``port=0`` picks a free port."""
+
+    def __init__(self, app: ASGIApp, host: str, port: int) -> None:
+        config = uvicorn.Config(
+            app, host=host, port=port, lifespan="off", log_level="warning", access_log=False,
+            loop="none", http="httptools", ws="none", timeout_graceful_shutdown=2,
+        )
+        self._server = uvicorn.Server(config)
+        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._task: asyncio.Task[None] | None = None
+        self.host = host
+        self.port = port
+
+    async def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._server.serve())
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()
+                raise OSError(f"could not listen on {self.host}:{self.port}")
+            await asyncio.sleep(0.005)
+        sockets = [s for server in self._server.servers for s in server.sockets]
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    async def stop(self) -> None:
+        self._server.should_exit = True
+        if self._task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._task, 5)

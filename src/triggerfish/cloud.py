@@ -1,0 +1,176 @@
+"""``triggerfish.local()``: an in-process cloud for tests and scripts.
+
+The cloud's event loop runs in a background thread; every method here is a plain blocking call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+
+from triggerfish.app import App, Settings
+from triggerfish.core.clock import VirtualClock
+from triggerfish.runtime.logs import LogSink
+from triggerfish.services.lambda_.models import EventInvokeConfig, FunctionConfig
+from triggerfish.services.lambda_.records import Invocation, InvokeResult
+
+T = TypeVar("T")
+
+
+class Cloud:
+    """A running local cloud. Create functions, invoke them, wait for triggered work to settle, and
+    read the record of every invocation."""
+
+    def __init__(self, settings: Settings, sink: LogSink | None = None) -> None:
+        self._loop = _new_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="triggerfish", daemon=True)
+        self._thread.start()
+        self.app = App(settings, sink=sink)
+        try:
+            self._call(self.app.start())
+        except BaseException:
+            self.close()
+            raise
+
+    # -- functions ---------------------------------------------------------------------------
+
+    def create_function(self, name: str, *, handler: str, code_dir: str | Path, **settings: Any) -> FunctionConfig:
+        """Create a function (keyword settings as in :meth:`LambdaService.create_function`,
+        e.g. ``timeout=5``, ``environment={...}``, ``runtime="python3.12"``)."""
+        self._call(self.app.lambda_.create_function(name, handler=handler, code_dir=code_dir, **settings))
+        return self.get_function(name)
+
+    def get_function(self, name: str) -> FunctionConfig:
+        return self.app.lambda_.get_function(name)
+
+    def update_function(self, name: str, **changes: Any) -> FunctionConfig:
+        return self._call(self.app.lambda_.update_function_configuration(name, **changes))
+
+    def update_code(self, name: str, code_dir: str | Path | None = None) -> FunctionConfig:
+        if code_dir is None:
+            return self._call(self.app.lambda_.reload_code(name))
+        return self._call(self.app.lambda_.update_function_code(name, code_dir=code_dir))
+
+    def delete_function(self, name: str) -> None:
+        self._call(self.app.lambda_.delete_function(name))
+
+    def set_concurrency(self, name: str, reserved: int | None) -> None:
+        if reserved is None:
+            self._call(self.app.lambda_.delete_function_concurrency(name))
+        else:
+            self._call(self.app.lambda_.put_function_concurrency(name, reserved))
+
+    def set_async_config(self, name: str, **config: Any) -> EventInvokeConfig:
+        """``maximum_retry_attempts``, ``maximum_event_age``, ``on_success``, ``on_failure``."""
+        return self._call(self.app.lambda_.put_event_invoke_config(name, **config))
+
+    # -- invoking ------------------------------------------------------------------------------
+
+    def invoke(
+        self,
+        name: str,
+        event: Any = None,
+        *,
+        invocation_type: str = "RequestResponse",
+        payload: bytes | None = None,
+        log_type: str | None = None,
+        client_context: str | None = None,
+    ) -> InvokeResult:
+        """Invoke ``name`` with ``event`` (JSON-encoded) or raw ``payload`` bytes."""
+        data = payload if payload is not None else (b"" if event is None else orjson.dumps(event))
+        return self._call(
+            self.app.lambda_.invoke(
+                name, data, invocation_type=invocation_type, log_type=log_type, client_context=client_context
+            )
+        )
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until no triggered work is running or due (see :meth:`App.settle`)."""
+        if not self._call(self.app.settle(timeout), timeout + 5):
+            raise TimeoutError(f"triggered work did not settle within {timeout} s")
+
+    @property
+    def invocations(self) -> list[Invocation]:
+        return list(self.app.lambda_.invoker.invocations)
+
+    def invocations_of(self, name: str) -> list[Invocation]:
+        return [i for i in self.invocations if i.function_name == name]
+
+    # -- time ----------------------------------------------------------------------------------
+
+    @property
+    def clock(self) -> VirtualClock:
+        clock = self.app.clock
+        if not isinstance(clock, VirtualClock):
+            raise RuntimeError("this cloud runs on the real clock; use triggerfish.local(virtual_clock=True)")
+        return clock
+
+    def advance(self, seconds: float) -> None:
+        """Move the virtual clock forward, firing every timer that falls inside, in order."""
+        self._call(self.clock.advance(seconds))
+
+    def now(self) -> float:
+        return self.app.clock.now()
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return self.app.endpoint_url
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 300.0) -> T:
+        """Run a coroutine on the cloud's event loop (for direct use of services)."""
+        return self._call(coroutine, timeout)
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        if self._thread.is_alive():
+            try:
+                self._call(self.app.stop(), 30)
+            finally:
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._thread.join(10)
+        self._loop.close()
+
+    def _call(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 300.0) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+
+@contextmanager
+def local(
+    *,
+    data_dir: str | Path | None = None,
+    virtual_clock: bool = False,
+    port: int | None = 0,
+    sink: LogSink | None = None,
+    **settings: Any,
+) -> Iterator[Cloud]:
+    """An in-process cloud: state in memory unless ``data_dir`` is given, the AWS endpoint on a free
+    port (``port=None`` for none), and optionally a virtual clock that moves only when advanced."""
+    options: Mapping[str, Any] = {
+        "data_dir": Path(data_dir) if data_dir is not None else None,
+        "virtual_clock": virtual_clock,
+        "port": port,
+        **settings,
+    }
+    cloud = Cloud(Settings(**options), sink=sink)
+    try:
+        yield cloud
+    finally:
+        cloud.close()
+
+
+def _new_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+
+        return uvloop.new_event_loop()  # type: ignore[no-any-return]
+    except ImportError:
+        return asyncio.new_event_loop()

@@ -1,0 +1,1 @@
+"""AWS services, one package each. Services never import each other; they deliver by ARN."""

@@ -1,0 +1,1 @@
+"""Lambda: functions, invocation (sync, async, dry run), concurrency, destinations."""
