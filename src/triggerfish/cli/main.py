@@ -1,0 +1,46 @@
+"""Entry point: parse the command line and hand over to a command module."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from triggerfish import __version__
+from triggerfish.cli import invoke, serve
+from triggerfish.cli.output import fail
+from triggerfish.core.errors import TriggerfishError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="triggerfish",
+        description="Run AWS-Lambda-style Python functions and their triggers locally, without Docker.",
+    )
+    parser.add_argument("--version", action="version", version=f"triggerfish {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the server does")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    serve.configure(commands.add_parser("serve", help="run the local cloud and its AWS endpoint"))
+    invoke.configure(commands.add_parser("invoke", help="invoke a handler once with an event, like Lambda would"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        result: int = args.run(args)
+        return result
+    except TriggerfishError as exc:
+        return fail(exc.message)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""``triggerfish serve``: the local cloud and its AWS endpoint, until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from pathlib import Path
+
+from triggerfish.app import DEFAULT_DATA_DIR, DEFAULT_PORT, App, Settings
+from triggerfish.cli.output import err
+from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE
+from triggerfish.services.lambda_.async_invocations import AWS_RETRY_BASE_DELAY, LOCAL_RETRY_BASE_DELAY
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"AWS endpoint port (default {DEFAULT_PORT})")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where state lives (default ./.triggerfish)")
+    parser.add_argument("--ephemeral", action="store_true", help="keep all state in memory")
+    parser.add_argument(
+        "--keep-alive", type=float, default=DEFAULT_KEEP_ALIVE, metavar="SECONDS",
+        help=f"reclaim execution environments idle this long (default {DEFAULT_KEEP_ALIVE:g})",
+    )
+    parser.add_argument(
+        "--async-retry-delays", choices=("local", "aws"), default="local",
+        help="delays between async retries: local (1 s, 2 s; default) or aws (about 1 min, 2 min)",
+    )
+    parser.add_argument("--concurrency", type=int, default=1000, help="account concurrency limit (default 1000)")
+    parser.set_defaults(run=run)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(
+        data_dir=None if args.ephemeral else args.data_dir,
+        host=args.host,
+        port=args.port,
+        keep_alive=args.keep_alive,
+        account_concurrency=args.concurrency,
+        retry_base_delay=AWS_RETRY_BASE_DELAY if args.async_retry_delays == "aws" else LOCAL_RETRY_BASE_DELAY,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    return _run_loop(_serve(settings))
+
+
+async def _serve(settings: Settings) -> int:
+    app = App(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await app.start()
+    except OSError as exc:
+        err(f"triggerfish: cannot start: {exc}")
+        await app.stop()
+        return 1
+    where = settings.data_dir.resolve() if settings.data_dir else "memory (ephemeral)"
+    err(f"triggerfish is ready: AWS endpoint {app.endpoint_url}, state in {where}")
+    await stop.wait()
+    err("triggerfish: shutting down")
+    await app.stop()
+    return 0
+
+
+def _run_loop(coroutine: object) -> int:
+    try:
+        import uvloop
+
+        return uvloop.run(coroutine)  # type: ignore[no-any-return]
+    except ImportError:
+        return asyncio.run(coroutine)  # type: ignore[arg-type]
