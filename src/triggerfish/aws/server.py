@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import Any
 
 import orjson
@@ -39,7 +39,8 @@ class EndpointApp:
             await self._aws(scope, receive, send)
             return
         await _json(
-            send, 501,
+            send,
+            501,
             {"__type": "NotImplemented", "message": f"No AWS service answers {scope['method']} {path} yet."},
         )
 
@@ -56,16 +57,31 @@ async def _json(send: Send, status: int, body: object) -> None:
     await send({"type": "http.response.body", "body": data})
 
 
+class _Server(uvicorn.Server):
+    """uvicorn without its signal handlers: the application that embeds it owns the signals."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 class HttpServer:
     """uvicorn on our own event loop; ``port=0`` picks a free port."""
 
     def __init__(self, app: ASGIApp, host: str, port: int) -> None:
         config = uvicorn.Config(
-            app, host=host, port=port, lifespan="off", log_level="warning", access_log=False,
-            loop="none", http="httptools", ws="none", timeout_graceful_shutdown=2,
+            app,
+            host=host,
+            port=port,
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            loop="none",
+            http="httptools",
+            ws="none",
+            timeout_graceful_shutdown=2,
         )
-        self._server = uvicorn.Server(config)
-        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None
         self.host = host
         self.port = port

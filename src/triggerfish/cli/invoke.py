@@ -23,7 +23,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--handler", required=True, help="module.function, e.g. app.handler")
     parser.add_argument("--code-dir", type=Path, default=Path("."), help="folder holding the code (default .)")
     parser.add_argument("--event", "-e", default=None, help="JSON event file, or - for standard input (default {})")
-    parser.add_argument("--runtime", default=None, help=f"python3.11, python3.12 or python3.13 (default {host_runtime()})")
+    parser.add_argument(
+        "--runtime", default=None, help=f"python3.11, python3.12 or python3.13 (default {host_runtime()})"
+    )
     parser.add_argument("--timeout", type=int, default=3, help="seconds, 1-900 (default 3)")
     parser.add_argument("--memory", type=int, default=128, help="MB, 128-10240 (default 128)")
     parser.add_argument("--name", default=None, help="function name (default: the handler's module)")
@@ -47,8 +49,13 @@ async def _invoke(args: argparse.Namespace, payload: bytes, environment: dict[st
     try:
         name = args.name or args.handler.rsplit(".", 1)[0].replace("/", "-").replace(".", "-")
         await app.lambda_.create_function(
-            name, handler=args.handler, code_dir=args.code_dir, runtime=args.runtime,
-            timeout=args.timeout, memory_size=args.memory, environment=environment,
+            name,
+            handler=args.handler,
+            code_dir=args.code_dir,
+            runtime=args.runtime,
+            timeout=args.timeout,
+            memory_size=args.memory,
+            environment=environment,
         )
         result = await app.lambda_.invoke(name, payload)
     finally:

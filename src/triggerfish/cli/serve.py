@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from triggerfish.app import DEFAULT_DATA_DIR, DEFAULT_PORT, App, Settings
 from triggerfish.cli.output import err
@@ -16,14 +18,21 @@ from triggerfish.services.lambda_.async_invocations import AWS_RETRY_BASE_DELAY,
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"AWS endpoint port (default {DEFAULT_PORT})")
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where state lives (default ./.triggerfish)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where state lives (default ./.triggerfish)"
+    )
     parser.add_argument("--ephemeral", action="store_true", help="keep all state in memory")
     parser.add_argument(
-        "--keep-alive", type=float, default=DEFAULT_KEEP_ALIVE, metavar="SECONDS",
+        "--keep-alive",
+        type=float,
+        default=DEFAULT_KEEP_ALIVE,
+        metavar="SECONDS",
         help=f"reclaim execution environments idle this long (default {DEFAULT_KEEP_ALIVE:g})",
     )
     parser.add_argument(
-        "--async-retry-delays", choices=("local", "aws"), default="local",
+        "--async-retry-delays",
+        choices=("local", "aws"),
+        default="local",
         help="delays between async retries: local (1 s, 2 s; default) or aws (about 1 min, 2 min)",
     )
     parser.add_argument("--concurrency", type=int, default=1000, help="account concurrency limit (default 1000)")
@@ -66,10 +75,10 @@ async def _serve(settings: Settings) -> int:
     return 0
 
 
-def _run_loop(coroutine: object) -> int:
+def _run_loop(coroutine: Coroutine[Any, Any, int]) -> int:
     try:
         import uvloop
-
-        return uvloop.run(coroutine)  # type: ignore[no-any-return]
     except ImportError:
-        return asyncio.run(coroutine)  # type: ignore[arg-type]
+        return asyncio.run(coroutine)
+    result: int = uvloop.run(coroutine)
+    return result

@@ -8,6 +8,7 @@ has work due now; sources report work due later through :meth:`WorkSource.next_d
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -50,7 +51,5 @@ class WorkTracker:
 
     async def wait_changed(self, timeout: float) -> None:
         self._changed.clear()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout)
-        except TimeoutError:
-            pass

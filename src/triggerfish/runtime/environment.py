@@ -130,7 +130,7 @@ class ExecutionEnvironment:
         if frame is None:
             self._init_error = b""
         elif frame[0].get("error") is not None:
-            self._init_error = wire.json.dumps(frame[0]["error"]).encode()
+            self._init_error = orjson.dumps(frame[0]["error"])
         if self._init_error is None:
             self.state = State.IDLE
 
@@ -147,12 +147,18 @@ class ExecutionEnvironment:
         else:
             result = await self._run(request, cold, init_ms)
         log = "".join(
-            (init_output, logs.start_line(rid, self.spec.version), result.log, logs.end_line(rid),
-             self._report(rid, result))
+            (
+                init_output,
+                logs.start_line(rid, self.spec.version),
+                result.log,
+                logs.end_line(rid),
+                self._report(rid, result),
+            )
         )
         if self._sink_enabled:
-            self._sink.emit(logs.LogEvent(self.spec.function_name, self.spec.log_group, self.log_stream,
-                                          time.time(), log))
+            self._sink.emit(
+                logs.LogEvent(self.spec.function_name, self.spec.log_group, self.log_stream, time.time(), log)
+            )
         if self.state is State.BUSY:
             self.state = State.IDLE
         result.log = log
@@ -207,10 +213,17 @@ class ExecutionEnvironment:
         output = self._drain_log() + logs.timeout_line(request.request_id, self.spec.timeout)
         message = f"RequestId: {request.request_id} Error: Task timed out after {self.spec.timeout:.2f} seconds"
         # Current runtimes report timeouts as Sandbox.Timedout (spec §1.5).
-        body = wire.json.dumps({"errorType": "Sandbox.Timedout", "errorMessage": message}).encode()
+        body = orjson.dumps({"errorType": "Sandbox.Timedout", "errorMessage": message})
         return EnvironmentResult(
-            Outcome.TIMEOUT, body, "application/json", (time.perf_counter() - started) * 1000,
-            memory, output, cold, init_ms, "Sandbox.Timedout",
+            Outcome.TIMEOUT,
+            body,
+            "application/json",
+            (time.perf_counter() - started) * 1000,
+            memory,
+            output,
+            cold,
+            init_ms,
+            "Sandbox.Timedout",
         )
 
     async def _crashed(
@@ -221,10 +234,17 @@ class ExecutionEnvironment:
         self._close()
         output = self._drain_log()
         message = f"RequestId: {request.request_id} Error: {reason}"
-        body = wire.json.dumps({"errorType": "Runtime.ExitError", "errorMessage": message}).encode()
+        body = orjson.dumps({"errorType": "Runtime.ExitError", "errorMessage": message})
         output += f"{message}\nRuntime.ExitError\n"
         return EnvironmentResult(
-            Outcome.CRASH, body, "application/json", duration, self._memory_estimate(), output, cold, init_ms,
+            Outcome.CRASH,
+            body,
+            "application/json",
+            duration,
+            self._memory_estimate(),
+            output,
+            cold,
+            init_ms,
             "Runtime.ExitError",
         )
 
@@ -238,11 +258,19 @@ class ExecutionEnvironment:
         else:
             reason = await self._exit_reason()
             message = f"RequestId: {request.request_id} Error: {reason}"
-            body = wire.json.dumps({"errorType": "Runtime.ExitError", "errorMessage": message}).encode()
+            body = orjson.dumps({"errorType": "Runtime.ExitError", "errorMessage": message})
             error_type = "Runtime.ExitError"
         self.kill()
         return EnvironmentResult(
-            Outcome.ERROR, body, "application/json", 0.0, self._memory_estimate(), output, True, init_ms, error_type
+            Outcome.ERROR,
+            body,
+            "application/json",
+            0.0,
+            self._memory_estimate(),
+            output,
+            True,
+            init_ms,
+            error_type,
         )
 
     async def _exit_reason(self) -> str:
@@ -265,7 +293,12 @@ class ExecutionEnvironment:
     def _report(self, request_id: str, result: EnvironmentResult) -> str:
         status = {Outcome.TIMEOUT: "timeout", Outcome.CRASH: "error"}.get(result.outcome)
         return logs.report_line(
-            request_id, result.duration_ms, self.spec.memory_mb, result.max_memory_mb, result.init_ms, status,
+            request_id,
+            result.duration_ms,
+            self.spec.memory_mb,
+            result.max_memory_mb,
+            result.init_ms,
+            status,
             result.error_type if result.outcome is Outcome.CRASH else None,
         )
 
@@ -341,11 +374,8 @@ class ExecutionEnvironment:
 
 def _error_type(body: bytes) -> str | None:
     try:
-        value = wire.json.loads(body)
+        value = orjson.loads(body)
     except ValueError:
         return None
     error_type = value.get("errorType") if isinstance(value, dict) else None
     return error_type if isinstance(error_type, str) else None
-
-
-

@@ -48,7 +48,9 @@ class Zygote:
             env["TRIGGERFISH_PYTHONPATH"] = _SOURCE_ROOT
         self._process = subprocess.Popen(
             [self.interpreter, "-m", "triggerfish.runtime.worker.zygote", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL,
+            pass_fds=[theirs.fileno()],
+            env=env,
+            stdin=subprocess.DEVNULL,
         )
         theirs.close()
         ours.setblocking(False)
@@ -120,7 +122,8 @@ class Zygote:
                 asyncio.get_running_loop().remove_reader(self._control.fileno())
             self._control.close()
             self._control = None
-        for future in [*self._spawns.values(), *([self._hello] if self._hello else [])]:
+        futures: list[asyncio.Future[Any]] = [*self._spawns.values(), *([self._hello] if self._hello else [])]
+        for future in futures:
             if not future.done():
                 future.set_exception(ZygoteError("the zygote exited"))
         self._spawns.clear()

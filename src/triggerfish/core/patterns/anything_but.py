@@ -22,9 +22,7 @@ _TOO_MANY = "Too many elements in numeric expression"
 _KINDS = ("equals-ignore-case", "prefix", "suffix", "wildcard")
 # AWS's wording for a non-string inside each kind of anything-but set.
 _NOT_A_STRING = {
-    "equals-ignore-case": (
-        "Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported."
-    ),
+    "equals-ignore-case": ("Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported."),
     "wildcard": "wildcard match pattern must be a string",
     "prefix": "prefix/suffix match pattern must be a string",
     "suffix": "prefix/suffix match pattern must be a string",
@@ -70,9 +68,7 @@ def _plain(value: list[Any] | str | NumberText) -> ValueTest:
         else:
             reject("Inside anything but list, start|null|boolean is not supported.")
     if bool(strings) == bool(numbers):
-        reject(
-            "Inside anything but list, either all values are number or string, mixed type is not supported"
-        )
+        reject("Inside anything but list, either all values are number or string, mixed type is not supported")
     return AnythingButStrings(frozenset(strings)) if strings else AnythingButNumbers(frozenset(numbers))
 
 

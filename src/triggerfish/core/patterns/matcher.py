@@ -26,11 +26,7 @@ class SubRuleMatcher:
 
     @classmethod
     def build(cls, sub_rule: SubRule) -> SubRuleMatcher:
-        return cls(
-            tuple(
-                (f.path, build_predicate(f.tests) if f.tests else None, f.absent_ok) for f in sub_rule.fields
-            )
-        )
+        return cls(tuple((f.path, build_predicate(f.tests) if f.tests else None, f.absent_ok) for f in sub_rule.fields))
 
     def check(self, flat: FlatEvent) -> bool:
         values = flat.values

@@ -141,8 +141,7 @@ class _Scanner:
                     digits = text[self.pos + 2 : self.pos + 6]
                     if len(digits) < 4 or any(d not in "0123456789abcdefABCDEF" for d in digits):
                         raise _Fault(
-                            "Unexpected character in hex escape: "
-                            "expected a hex-digit for character escape sequence",
+                            "Unexpected character in hex escape: expected a hex-digit for character escape sequence",
                             self.pos + 2,
                         )
                     self.pos += 4
@@ -195,8 +194,7 @@ class _Scanner:
                 if c is None:
                     raise self._end_of_input("expected close marker for OBJECT")
                 raise _Fault(
-                    f"Unexpected character ({_char(c)}): "
-                    "was expecting a colon to separate field name and value",
+                    f"Unexpected character ({_char(c)}): was expecting a colon to separate field name and value",
                     self.pos,
                 )
             self.pos += 1

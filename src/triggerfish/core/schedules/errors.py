@@ -32,9 +32,7 @@ class InvalidScheduleExpression(ValidationError):
     is invalid.
     """
 
-    def __init__(
-        self, expression: str, service: Service, reason: str, field: CronField | None = None
-    ) -> None:
+    def __init__(self, expression: str, service: Service, reason: str, field: CronField | None = None) -> None:
         super().__init__(service_message(expression, service))
         self.expression = expression
         self.service: Service = service

@@ -20,9 +20,7 @@ MONTH_NAMES = {
         ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1
     )
 }
-WEEKDAY_NAMES = {
-    name: number for number, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"), start=1)
-}
+WEEKDAY_NAMES = {name: number for number, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"), start=1)}
 
 # One or two digits, so a single leading zero is fine ("05") but "005" and "010" are not.
 TWO_DIGITS = re.compile(r"[0-9]{1,2}")

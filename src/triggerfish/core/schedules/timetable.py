@@ -67,9 +67,7 @@ class Timetable:
         end_date: _dt.datetime | None = None,
     ) -> Timetable:
         """A Scheduler schedule. Raises :class:`~.zones.UnknownTimeZone` for a bad zone name."""
-        anchor = (
-            scheduler_rate_anchor(created_at, start_date) if isinstance(schedule, RateExpression) else None
-        )
+        anchor = scheduler_rate_anchor(created_at, start_date) if isinstance(schedule, RateExpression) else None
         return cls(schedule, load_timezone(timezone), anchor, start_date, end_date)
 
     def next_after(self, after: _dt.datetime) -> _dt.datetime | None:

@@ -7,6 +7,7 @@ log pipe; this process flushes it before answering, so every line lands in its o
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
@@ -138,7 +139,5 @@ def _enter_sandbox(spec: dict[str, Any]) -> None:
 
 def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):
-            pass

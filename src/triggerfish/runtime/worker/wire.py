@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import socket
-from collections import deque
 import struct
+from collections import deque
 from typing import Any
 
 HEADER = struct.Struct(">II")

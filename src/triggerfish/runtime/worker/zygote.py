@@ -33,13 +33,13 @@ def main(argv: list[str]) -> None:
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    _send(control, {"t": "hello", "pid": os.getpid(), "version": "%d.%d" % sys.version_info[:2]})
+    _send(control, {"t": "hello", "pid": os.getpid(), "version": f"{sys.version_info[0]}.{sys.version_info[1]}"})
     while True:
-        readable, _, _ = select.select([control, wake_r], [], [])
+        readable, _, _ = select.select([control.fileno(), wake_r], [], [])
         if wake_r in readable:
             os.read(wake_r, 4096)
             _reap(control)
-        if control in readable:
+        if control.fileno() in readable:
             data, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
             if not data:
                 os._exit(0)

@@ -32,8 +32,11 @@ class LastResult:
 
     def dumps(self) -> str:
         return orjson.dumps(
-            {"payload": self.payload.decode("utf-8", "replace"), "functionError": self.function_error,
-             "statusCode": self.status_code}
+            {
+                "payload": self.payload.decode("utf-8", "replace"),
+                "functionError": self.function_error,
+                "statusCode": self.status_code,
+            }
         ).decode()
 
     @classmethod
@@ -75,7 +78,11 @@ class AsyncInvocations:
             await self._fail(function, event, Condition.EVENT_AGE_EXCEEDED, LastResult.loads(event.last_result))
             return
         if function.reserved_concurrency == 0:
-            throttled = LastResult(orjson.dumps({"errorMessage": "Rate Exceeded.", "errorType": "TooManyRequestsException"}), None, 429)
+            throttled = LastResult(
+                orjson.dumps({"errorMessage": "Rate Exceeded.", "errorType": "TooManyRequestsException"}),
+                None,
+                429,
+            )
             await self._fail(function, event, Condition.ZERO_RESERVED_CONCURRENCY, throttled)
             return
         try:

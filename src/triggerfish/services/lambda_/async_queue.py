@@ -63,7 +63,10 @@ class AsyncQueue:
 
     async def reschedule(self, event: AsyncEvent, due_at: float) -> None:
         await self._store.reschedule(
-            event.id, due_at=due_at, attempts=event.attempts, invoke_count=event.invoke_count,
+            event.id,
+            due_at=due_at,
+            attempts=event.attempts,
+            invoke_count=event.invoke_count,
             last_result=event.last_result,
         )
         self.poke()

@@ -76,9 +76,7 @@ class Invoker:
         try:
             with self._tracker.hold():
                 started = time.time()
-                request = InvokeRequest(
-                    request_id, payload, invoked_arn or function.arn, client_context=client_context
-                )
+                request = InvokeRequest(request_id, payload, invoked_arn or function.arn, client_context=client_context)
                 result = await self._pool.invoke(self._spec_for(function), request)
         finally:
             self._governor.release(slot)
@@ -102,7 +100,11 @@ class Invoker:
         error_type = result.error_type
         function_error = "Unhandled" if result.function_error else None
         if response_limit is not None and len(payload) > response_limit:
-            payload, function_error, error_type = RESPONSE_TOO_LARGE, "Unhandled", "Function.ResponseSizeTooLarge"
+            payload, function_error, error_type = (
+                RESPONSE_TOO_LARGE,
+                "Unhandled",
+                "Function.ResponseSizeTooLarge",
+            )
         return Invocation(
             request_id=request_id,
             function_name=function.name,

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 LATEST = "$LATEST"
 
 
-class FunctionState(str, Enum):
+class FunctionState(StrEnum):
     PENDING = "Pending"
     ACTIVE = "Active"
     INACTIVE = "Inactive"
     FAILED = "Failed"
 
 
-class UpdateStatus(str, Enum):
+class UpdateStatus(StrEnum):
     SUCCESSFUL = "Successful"
     IN_PROGRESS = "InProgress"
     FAILED = "Failed"
 
 
-class InvocationType(str, Enum):
+class InvocationType(StrEnum):
     REQUEST_RESPONSE = "RequestResponse"
     EVENT = "Event"
     DRY_RUN = "DryRun"

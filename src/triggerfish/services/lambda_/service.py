@@ -14,7 +14,12 @@ import orjson
 
 from triggerfish.core.clock import Clock
 from triggerfish.core.delivery import Delivery, DeliveryFailed, DeliveryRegistry
-from triggerfish.core.errors import InvalidParameterValue, InvalidRequestContent, RequestTooLarge, ResourceNotFound
+from triggerfish.core.errors import (
+    InvalidParameterValue,
+    InvalidRequestContent,
+    RequestTooLarge,
+    ResourceNotFound,
+)
 from triggerfish.core.ids import DEFAULT_ACCOUNT, DEFAULT_REGION, request_id
 from triggerfish.core.work import WorkTracker
 from triggerfish.runtime.interpreters import find_interpreter
@@ -118,12 +123,27 @@ class LambdaService:
         sha, size = directory_digest(code)
         now = self.clock.now()
         function = FunctionConfig(
-            name=name, account=scope.account, region=scope.region, runtime=runtime, handler=handler,
-            code_dir=code, role=role or f"arn:aws:iam::{scope.account}:role/{name}-role", description=description,
-            timeout=timeout, memory_size=memory_size, environment=dict(environment or {}),
-            dead_letter_target=dead_letter_target, tags=dict(tags or {}), code_sha256=sha, code_size=size,
-            revision_id=str(uuid.uuid4()), last_modified=now, state=FunctionState.PENDING,
-            last_update_status=UpdateStatus.SUCCESSFUL, log_group=f"/aws/lambda/{name}", managed_code=managed_code,
+            name=name,
+            account=scope.account,
+            region=scope.region,
+            runtime=runtime,
+            handler=handler,
+            code_dir=code,
+            role=role or f"arn:aws:iam::{scope.account}:role/{name}-role",
+            description=description,
+            timeout=timeout,
+            memory_size=memory_size,
+            environment=dict(environment or {}),
+            dead_letter_target=dead_letter_target,
+            tags=dict(tags or {}),
+            code_sha256=sha,
+            code_size=size,
+            revision_id=str(uuid.uuid4()),
+            last_modified=now,
+            state=FunctionState.PENDING,
+            last_update_status=UpdateStatus.SUCCESSFUL,
+            log_group=f"/aws/lambda/{name}",
+            managed_code=managed_code,
         )
         created = await self.functions.create(function)
         await self._activate(created)
@@ -186,7 +206,9 @@ class LambdaService:
             changes["dead_letter_target"] = dead_letter_target or None
         return await self._replace(function, **changes)
 
-    async def update_function_code(self, function_name: str, *, code_dir: str | Path, scope: Scope = Scope()) -> FunctionConfig:
+    async def update_function_code(
+        self, function_name: str, *, code_dir: str | Path, scope: Scope = Scope()
+    ) -> FunctionConfig:
         function = self.get_function(function_name, scope=scope)
         code = _code_directory(code_dir)
         sha, size = directory_digest(code)
@@ -245,7 +267,9 @@ class LambdaService:
         config = EventInvokeConfig(
             maximum_retry_attempts=2 if maximum_retry_attempts is None else maximum_retry_attempts,
             maximum_event_age=21_600 if maximum_event_age is None else maximum_event_age,
-            on_success=on_success, on_failure=on_failure, last_modified=self.clock.now(),
+            on_success=on_success,
+            on_failure=on_failure,
+            last_modified=self.clock.now(),
         )
         await self.functions.update(function.evolve(event_invoke_config=config))
         return config
@@ -264,7 +288,9 @@ class LambdaService:
         function = self.get_function(function_name, scope=scope)
         current = function.async_config
         config = EventInvokeConfig(
-            maximum_retry_attempts=current.maximum_retry_attempts if maximum_retry_attempts is None else maximum_retry_attempts,
+            maximum_retry_attempts=current.maximum_retry_attempts
+            if maximum_retry_attempts is None
+            else maximum_retry_attempts,
             maximum_event_age=current.maximum_event_age if maximum_event_age is None else maximum_event_age,
             on_success=current.on_success if on_success is _UNSET else on_success,
             on_failure=current.on_failure if on_failure is _UNSET else on_failure,
@@ -322,16 +348,24 @@ class LambdaService:
             await self.queue.submit(AsyncEvent(rid, invoked_arn, payload, enqueued_at=now, due_at=now))
             return InvokeResult(202, rid)
         context = _client_context(client_context)
-        record = await self.invoker.run(function, payload, rid, kind.value, invoked_arn=invoked_arn, client_context=context)
+        record = await self.invoker.run(
+            function, payload, rid, kind.value, invoked_arn=invoked_arn, client_context=context
+        )
         return InvokeResult(
-            200, rid, record.payload, record.function_error, LATEST,
+            200,
+            rid,
+            record.payload,
+            record.function_error,
+            LATEST,
             log_tail(record.log) if log_type == "Tail" else None,
         )
 
     async def deliver(self, arn: str, delivery: Delivery) -> None:
         """A delivery to a Lambda ARN is an asynchronous invoke with the body as payload."""
         try:
-            await self.invoke(arn, delivery.body.encode(), invocation_type=InvocationType.EVENT.value, scope=_arn_scope(arn))
+            await self.invoke(
+                arn, delivery.body.encode(), invocation_type=InvocationType.EVENT.value, scope=_arn_scope(arn)
+            )
         except Exception as exc:
             raise DeliveryFailed(str(exc)) from exc
 
@@ -363,7 +397,9 @@ def _arn_scope(arn: str) -> Scope:
 def _check_qualifier(qualifier: str | None, scope: Scope, name: str) -> None:
     # Only $LATEST exists until versions and aliases are published.
     if qualifier not in (None, LATEST):
-        raise ResourceNotFound(f"Function not found: arn:aws:lambda:{scope.region}:{scope.account}:function:{name}:{qualifier}")
+        raise ResourceNotFound(
+            f"Function not found: arn:aws:lambda:{scope.region}:{scope.account}:function:{name}:{qualifier}"
+        )
 
 
 def _invocation_type(value: str) -> InvocationType:

@@ -22,18 +22,33 @@ MAX_ENVIRONMENT_BYTES = 4096
 # Variables Lambda sets itself; a function may not override them.
 RESERVED_VARIABLES = frozenset(
     {
-        "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
-        "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-        "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
-        "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-        "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+        "_HANDLER",
+        "_X_AMZN_TRACE_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
     }
 )
 
 
 def constraint(value: object, member: str, rule: str) -> ValidationError:
     """The model-validation error the Lambda API returns for one failed constraint."""
-    return ValidationError(f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {rule}")
+    return ValidationError(
+        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {rule}"
+    )
 
 
 def check_range(value: int, member: str, low: int, high: int | None) -> None:
@@ -47,7 +62,11 @@ def split_function_name(text: str) -> tuple[str, str | None, str | None, str | N
     """(name, qualifier, region, account) from a name, partial ARN or ARN."""
     match = FUNCTION_NAME.match(text) if 1 <= len(text) <= 256 else None
     if match is None:
-        raise constraint(text, "functionName", f"Member must satisfy regular expression pattern: {FUNCTION_NAME.pattern[1:-1]}")
+        raise constraint(
+            text,
+            "functionName",
+            f"Member must satisfy regular expression pattern: {FUNCTION_NAME.pattern[1:-1]}",
+        )
     region = match.group("region")
     account = match.group("account")
     return (
@@ -60,7 +79,11 @@ def split_function_name(text: str) -> tuple[str, str | None, str | None, str | N
 
 def check_new_name(name: str) -> None:
     if not re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", name):
-        raise constraint(name, "functionName", "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and length 1-64")
+        raise constraint(
+            name,
+            "functionName",
+            "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and length 1-64",
+        )
 
 
 def check_runtime(runtime: str) -> None:
@@ -89,7 +112,11 @@ def check_memory(memory: int) -> None:
 def check_environment(variables: Mapping[str, str]) -> None:
     for key in variables:
         if not ENV_NAME.match(key):
-            raise constraint(key, "environment.variables", "Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+")
+            raise constraint(
+                key,
+                "environment.variables",
+                "Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+",
+            )
     reserved = sorted(set(variables) & RESERVED_VARIABLES)
     if reserved:
         raise InvalidParameterValue(
