@@ -1,0 +1,211 @@
+"""Which service an incoming AWS request is for, and in which region.
+
+SDKs say it in several places, tried in this order:
+
+1. the SigV4 credential scope, ``Credential=AKID/20250101/us-east-1/sqs/aws4_request``, in the
+   ``Authorization`` header or, for a presigned URL, the ``X-Amz-Credential`` query parameter;
+   services that share a signing name (``dynamodb`` and DynamoDB Streams, ``apigateway`` v1 and
+   v2) are told apart by target prefix or path;
+2. ``X-Amz-Target: <targetPrefix>.<Operation>`` (the ``json`` protocol);
+3. the Host: ``bucket.s3.<domain>`` or ``bucket.localhost`` is S3, ``<endpointPrefix>.<region>.<domain>``
+   is that service;
+4. the path: Lambda's dated ``/2015-03-31/functions...``, Scheduler's ``/schedules``, API Gateway
+   v2's ``/v2/``;
+5. an ``Action`` query parameter names a ``query``-protocol operation;
+6. anything else unsigned is S3 (public objects, presigned SigV2 URLs).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from .protocol import (
+    HttpRequest,
+    HttpResponse,
+    UnsupportedProtocol,
+    load_service,
+    protocol_of,
+    serialize_error,
+)
+from .protocol.http import Headers
+from .protocol.json_codec import dumps
+from .protocol.model import UnknownService
+from .protocol.rest_xml import virtual_host_bucket
+
+DEFAULT_REGION = "us-east-1"
+
+SUPPORTED_SERVICES = frozenset(
+    {
+        "apigatewayv2",
+        "dynamodb",
+        "dynamodbstreams",
+        "events",
+        "kinesis",
+        "lambda",
+        "logs",
+        "s3",
+        "scheduler",
+        "ses",
+        "sns",
+        "sqs",
+    }
+)
+
+_SCOPE = re.compile(r"Credential=([^/,\s]*)/(\d{8})/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
+_QUERY_SCOPE = re.compile(r"^[^/]*/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request$")
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+_DATED_PATH = re.compile(r"^/\d{4}-\d{2}-\d{2}/")
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRoute:
+    #: the botocore model name (``sqs``, ``dynamodbstreams``, ``apigatewayv2``...)
+    service: str
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnsupportedService:
+    #: the service as the request names it (signing name, target prefix or host label)
+    service: str
+    region: str
+    operation: str | None
+
+    @property
+    def message(self) -> str:
+        operation = f" operation {self.operation}" if self.operation else " this request"
+        return f"triggerfish does not implement the {self.service} service, so it cannot serve{operation}"
+
+
+Routed = ServiceRoute | UnsupportedService
+
+
+def route(request: HttpRequest, supported: Iterable[str] = SUPPORTED_SERVICES) -> Routed:
+    known = frozenset(supported)
+    signing, region = _credential_scope(request)
+    region = region or DEFAULT_REGION
+    target_prefix, _, target_operation = request.headers.get("x-amz-target", "").rpartition(".")
+    by_target = _target_prefixes(known).get(target_prefix) if target_prefix else None
+
+    if signing:
+        candidates = _signing_names(known).get(signing, [])
+        chosen = by_target if by_target in candidates else _by_path(candidates, request.path)
+        sibling = _unserved_sibling(signing, request.path)
+        if chosen is None and len(candidates) == 1 and sibling is None:
+            chosen = candidates[0]
+        if chosen is not None:
+            return ServiceRoute(chosen, region)
+        return UnsupportedService(sibling or signing, region, target_operation or _action(request))
+    if by_target is not None:
+        return ServiceRoute(by_target, region)
+    if target_prefix:
+        return UnsupportedService(target_prefix, region, target_operation)
+    found = _by_host(known, request.host) or _by_path(sorted(known), request.path)
+    found = found or _by_action(known, request) or "s3"
+    return ServiceRoute(found, region) if found in known else UnsupportedService(found, region, None)
+
+
+def _credential_scope(request: HttpRequest) -> tuple[str | None, str | None]:
+    match = _SCOPE.search(request.headers.get("authorization", ""))
+    if match:
+        return match.group(4), match.group(3)
+    credential = dict(parse_qsl(request.query_string)).get("X-Amz-Credential", "")
+    query_match = _QUERY_SCOPE.match(credential)
+    if query_match:
+        return query_match.group(2), query_match.group(1)
+    return None, None
+
+
+@functools.cache
+def _target_prefixes(known: frozenset[str]) -> dict[str, str]:
+    prefixes: dict[str, str] = {}
+    for name in known:
+        prefix = load_service(name).metadata.get("targetPrefix")
+        if prefix:
+            prefixes[str(prefix)] = name
+    return prefixes
+
+
+@functools.cache
+def _signing_names(known: frozenset[str]) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for name in sorted(known):
+        metadata = load_service(name).metadata
+        signing = metadata.get("signingName") or metadata.get("endpointPrefix") or name
+        names.setdefault(str(signing), []).append(name)
+    return names
+
+
+@functools.cache
+def _endpoint_prefixes(known: frozenset[str]) -> dict[str, str]:
+    return {str(load_service(name).metadata.get("endpointPrefix", name)): name for name in known}
+
+
+def _by_path(candidates: Iterable[str], path: str) -> str | None:
+    """Services recognised by their REST paths alone."""
+    for name in candidates:
+        if name == "lambda" and _DATED_PATH.match(path):
+            return name
+        if name == "scheduler" and path.startswith(("/schedules", "/schedule-groups")):
+            return name
+        if name == "apigatewayv2" and path.startswith("/v2/") and not path.startswith("/v2/email"):
+            return name
+    return None
+
+
+def _unserved_sibling(signing: str, path: str) -> str | None:
+    """An AWS service sharing a signing name with one we serve, recognised by its path."""
+    if signing == "apigateway" and not path.startswith("/v2/"):
+        return "apigateway"  # API Gateway v1 (REST APIs) signs as v2 does
+    if signing == "ses" and path.startswith("/v2/"):
+        return "sesv2"
+    return None
+
+
+def _by_host(known: frozenset[str], host: str) -> str | None:
+    labels = host.split(".")
+    # <endpointPrefix>.<region>.<domain>; DynamoDB Streams' prefix spans two labels
+    for size in (2, 1):
+        if len(labels) > size and _REGION.match(labels[size]):
+            found = _endpoint_prefixes(known).get(".".join(labels[:size]))
+            if found:
+                return found
+    if virtual_host_bucket(host) is not None or labels[0] == "s3":
+        return "s3"
+    return None
+
+
+def _action(request: HttpRequest) -> str | None:
+    params = dict(request.query_items())
+    if "Action" not in params and isinstance(request.body, bytes) and b"Action=" in request.body[:4096]:
+        params.update(parse_qsl(request.body.decode("latin-1")))
+    return params.get("Action")
+
+
+def _by_action(known: frozenset[str], request: HttpRequest) -> str | None:
+    action = _action(request)
+    if not action:
+        return None
+    for name in sorted(known):
+        service = load_service(name)
+        if protocol_of(service) == "query" and action in service.operation_names:
+            return name
+    return None
+
+
+def not_implemented(unsupported: UnsupportedService, request_id: str) -> HttpResponse:
+    """A 501 naming the service and operation, in that service's own protocol when botocore knows it."""
+    message = unsupported.message
+    try:
+        service = load_service(unsupported.service)
+        return serialize_error(
+            service, None, "NotImplemented", message, request_id=request_id, status=501, sender_fault=False
+        )
+    except (UnknownService, UnsupportedProtocol):
+        body = dumps({"__type": "NotImplemented", "message": message})
+        headers = Headers({"Content-Type": "application/json", "x-amzn-RequestId": request_id})
+        return HttpResponse(501, headers, body)
