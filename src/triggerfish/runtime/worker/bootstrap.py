@@ -22,6 +22,8 @@ from triggerfish.runtime.worker import faults, wire
 from triggerfish.runtime.worker.context import REQUEST_ID_FILTER, LambdaContext, install_log_handler
 
 Handler = Callable[[Any, LambdaContext], Any]
+#: top-level packages the zygote imported ahead of time (boto3 and what it needs)
+PRELOADED: set[str] = set()
 _RUNTIME_FILES = (os.path.dirname(os.path.abspath(__file__)),)
 
 
@@ -130,11 +132,24 @@ def _enter_sandbox(spec: dict[str, Any]) -> None:
     code_dir: str = spec["code_dir"]
     os.chdir(code_dir)
     sys.path.insert(0, code_dir)
+    _forget_shadowed_preloads(code_dir)
     sys.argv = [""]
     sys.stdout = open(1, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
     install_log_handler()
     logging.captureWarnings(False)
+
+
+def _forget_shadowed_preloads(code_dir: str) -> None:
+    """The function's own copy of a preloaded package (a vendored boto3) must win, as it would on
+    Lambda where the code directory comes first on ``sys.path``: drop the preloaded modules."""
+    shadowed = any(
+        os.path.isdir(os.path.join(code_dir, name)) or os.path.isfile(os.path.join(code_dir, name + ".py"))
+        for name in PRELOADED
+    )
+    if shadowed:
+        for module in [m for m in sys.modules if m.partition(".")[0] in PRELOADED]:
+            del sys.modules[module]
 
 
 def _flush() -> None:

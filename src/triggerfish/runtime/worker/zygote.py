@@ -106,9 +106,11 @@ def _die_with_parent() -> None:
 
 
 def _preload(names: str) -> None:
+    before = set(sys.modules)
     for name in filter(None, names.split(",")):
         with contextlib.suppress(Exception):
             importlib.import_module(name)
+    bootstrap.PRELOADED.update({name.partition(".")[0] for name in set(sys.modules) - before})
 
 
 def _forget_own_path(path: str) -> None:
