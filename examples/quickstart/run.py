@@ -1,6 +1,6 @@
 """A tour of triggerfish's Lambda engine: sync, async with retries and destinations, warm reuse.
 
-    python examples/quickstart/run.py
+python examples/quickstart/run.py
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def main() -> int:
         for record in cloud.invocations:
             outcome = record.error_type or "ok"
             kind = "cold" if record.cold else "warm"
-            print(f"  {record.function_name:14} {record.invocation_type:15} {kind}  {record.duration_ms:7.2f} ms  {outcome}")
+            timing = f"{record.duration_ms:7.2f} ms"
+            print(f"  {record.function_name:14} {record.invocation_type:15} {kind}  {timing}  {outcome}")
     return 0
 
 

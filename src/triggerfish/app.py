@@ -52,7 +52,11 @@ class App:
         self.deliveries = DeliveryRegistry()
         self.pool = EnvironmentPool(self.clock, keep_alive=settings.keep_alive, sink=sink, preload=settings.preload)
         self.lambda_ = LambdaService(
-            self.store, self.clock, self.pool, self.deliveries, self.tracker,
+            self.store,
+            self.clock,
+            self.pool,
+            self.deliveries,
+            self.tracker,
             governor=ConcurrencyGovernor(settings.account_concurrency),
             retry_base_delay=settings.retry_base_delay,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -130,7 +131,8 @@ class ExecutionEnvironment:
         if frame is None:
             self._init_error = b""
         elif frame[0].get("error") is not None:
-            self._init_error = orjson.dumps(frame[0]["error"])
+            # re-encoded as the Python runtime writes its JSON (", " and ": " separators)
+            self._init_error = json.dumps(frame[0]["error"]).encode()
         if self._init_error is None:
             self.state = State.IDLE
 
@@ -302,30 +304,23 @@ class ExecutionEnvironment:
             result.error_type if result.outcome is Outcome.CRASH else None,
         )
 
-    def _read_log(self) -> None:
+    def _read_log(self) -> bool:
+        """Move what the log pipe holds into the buffer; ``False`` once nothing more is there."""
         try:
             chunk = os.read(self._log_fd, 1 << 16)
         except BlockingIOError:
-            return
+            return False
         except OSError:
             chunk = b""
         if not chunk:
             self._stop_log_reader()
-            return
+            return False
         self._log_buffer += chunk
+        return True
 
     def _drain_log(self) -> str:
-        while self._log_fd >= 0:
-            try:
-                chunk = os.read(self._log_fd, 1 << 16)
-            except BlockingIOError:
-                break
-            except OSError:
-                chunk = b""
-            if not chunk:
-                self._stop_log_reader()
-                break
-            self._log_buffer += chunk
+        while self._log_fd >= 0 and self._read_log():
+            pass
         if not self._log_buffer:
             return ""
         text = self._log_buffer.decode("utf-8", "replace")

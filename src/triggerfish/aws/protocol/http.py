@@ -116,3 +116,10 @@ class BodyTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"request body exceeds {limit} bytes")
         self.limit = limit
+
+
+def body_bytes(body: Body) -> bytes:
+    """The body of an operation that does not stream: it must have been read in full already."""
+    if not isinstance(body, bytes):
+        raise TypeError("this operation's body must be read before parsing")
+    return body

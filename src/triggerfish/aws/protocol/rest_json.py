@@ -12,7 +12,7 @@ from typing import Any
 
 from . import json_codec, rest
 from .dialect import dialect_for, malformed, unknown_operation
-from .http import Body, HttpRequest, HttpResponse
+from .http import Body, HttpRequest, HttpResponse, body_bytes
 from .json_protocol import error_document
 from .model import OperationModel, ServiceModel, StructureShape, error_shape, is_streaming, payload_member
 from .scalars import ShapeMismatch
@@ -65,25 +65,19 @@ def _body_params(service: ServiceModel, shape: StructureShape, body: Body) -> di
         member = shape.members[payload]
         if member.type_name == "blob" and is_streaming(member) and not isinstance(body, bytes):
             return {payload: body}
-        data = _bytes(body)
+        data = body_bytes(body)
         if member.type_name == "blob":
             return {payload: data} if data else {}
         if member.type_name == "string":
             return {payload: data.decode("utf-8")} if data else {}
         return {payload: json_codec.decode(member, _document(service, data), payload)} if data.strip() else {}
-    data = _bytes(body)
+    data = body_bytes(body)
     if not data.strip():
         return {}
     document = _document(service, data)
     if not isinstance(document, dict):
         raise malformed(service, "The request body must be a JSON object")
     return json_codec.decode_members(shape, document)
-
-
-def _bytes(body: Body) -> bytes:
-    if not isinstance(body, bytes):
-        raise TypeError("this operation's body must be read before parsing")
-    return body
 
 
 def _document(service: ServiceModel, data: bytes) -> Any:

@@ -18,7 +18,7 @@ from . import rest, xml_codec
 from .chunked import ChunkedStream, decode_chunked, is_aws_chunked, without_aws_chunked
 from .dialect import MALFORMED_XML, malformed, unknown_operation
 from .errors import ProtocolError
-from .http import Body, Headers, HttpRequest, HttpResponse
+from .http import Body, Headers, HttpRequest, HttpResponse, body_bytes
 from .model import (
     OperationModel,
     ServiceModel,
@@ -152,7 +152,7 @@ def _body_params(service: ServiceModel, shape: StructureShape, body: Body) -> di
         member = shape.members[payload]
         if member.type_name == "blob" and is_streaming(member):
             return {payload: body}
-        data = _bytes(body)
+        data = body_bytes(body)
         if member.type_name == "blob":
             return {payload: data} if data else {}
         if member.type_name == "string":
@@ -160,16 +160,10 @@ def _body_params(service: ServiceModel, shape: StructureShape, body: Body) -> di
         if not data.strip():
             return {}
         return {payload: xml_codec.decode_members(member, _document(service, data), payload)}
-    data = _bytes(body)
+    data = body_bytes(body)
     if not data.strip() or not rest.has_body_members(shape):
         return {}
     return xml_codec.decode_members(shape, _document(service, data), "")
-
-
-def _bytes(body: Body) -> bytes:
-    if not isinstance(body, bytes):
-        raise TypeError("this operation's body must be read before parsing")
-    return body
 
 
 def _document(service: ServiceModel, data: bytes) -> Element:

@@ -69,9 +69,7 @@ _Outcome = tuple[asyncio.Future[Any], BaseException | None, Any]
 class Writer:
     """Owns one connection on one thread; see the module docstring."""
 
-    def __init__(
-        self, connect: Callable[[], sqlite3.Connection], *, name: str = "triggerfish-sqlite"
-    ) -> None:
+    def __init__(self, connect: Callable[[], sqlite3.Connection], *, name: str = "triggerfish-sqlite") -> None:
         self._connect = connect
         self._name = name
         self._queue: queue.SimpleQueue[_Op] = queue.SimpleQueue()
@@ -89,9 +87,7 @@ class Writer:
         self._state = _State.STARTING
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[T] = loop.create_future()
-        self._thread = threading.Thread(
-            target=self._run, args=(prepare, ready, loop), name=self._name, daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, args=(prepare, ready, loop), name=self._name, daemon=True)
         self._thread.start()
         try:
             result = await ready
@@ -105,9 +101,7 @@ class Writer:
         """Queue ``fn(connection, *args)``; the future resolves once its batch has committed."""
         return self._submit(fn, args, isolate=True)
 
-    def submit_single_write(
-        self, fn: Callable[[sqlite3.Connection, *Ts], T], *args: *Ts
-    ) -> asyncio.Future[T]:
+    def submit_single_write(self, fn: Callable[[sqlite3.Connection, *Ts], T], *args: *Ts) -> asyncio.Future[T]:
         """Like :meth:`submit`, for an ``fn`` that executes at most one writing statement, once,
         and cannot raise after it: when that statement fails SQLite has already undone it, so
         ``fn`` needs no savepoint of its own."""
