@@ -164,9 +164,7 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "loop": "uvloop" if args.uvloop else "asyncio",
         },
-        "results": [
-            {**asdict(result), "ratio_to_baseline": result.cycles_per_second / baseline} for result in results
-        ],
+        "results": [{**asdict(result), "ratio_to_baseline": result.cycles_per_second / baseline} for result in results],
     }
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {args.out}")

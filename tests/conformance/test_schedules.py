@@ -210,10 +210,7 @@ def _day_of_week_shape(rule: DayOfWeekRule) -> list[Any]:
 
 @pytest.mark.parametrize(
     "row",
-    [
-        pytest.param(row, id=f"{index}-{row['expression']}")
-        for index, row in enumerate(_rows("parse_cases.jsonl"))
-    ],
+    [pytest.param(row, id=f"{index}-{row['expression']}") for index, row in enumerate(_rows("parse_cases.jsonl"))],
 )
 def test_parse(row: Row) -> None:
     cron = parse_schedule(row["expression"])

@@ -91,10 +91,7 @@ async def test_expected_revision_n_on_missing_document_fails(store: Store) -> No
 
 async def test_concurrent_conditional_creates_have_one_winner(store: Store) -> None:
     results = await asyncio.gather(
-        *(
-            store.documents.put(KIND, SCOPE, "f", f"writer {n}", now=1.0, expected_revision=0)
-            for n in range(20)
-        ),
+        *(store.documents.put(KIND, SCOPE, "f", f"writer {n}", now=1.0, expected_revision=0) for n in range(20)),
         return_exceptions=True,
     )
     winners = [result for result in results if isinstance(result, Document)]
@@ -106,10 +103,7 @@ async def test_concurrent_conditional_creates_have_one_winner(store: Store) -> N
 async def test_concurrent_conditional_updates_have_one_winner(store: Store) -> None:
     await store.documents.put(KIND, SCOPE, "f", "base", now=1.0)
     results = await asyncio.gather(
-        *(
-            store.documents.put(KIND, SCOPE, "f", f"writer {n}", now=2.0, expected_revision=1)
-            for n in range(20)
-        ),
+        *(store.documents.put(KIND, SCOPE, "f", f"writer {n}", now=2.0, expected_revision=1) for n in range(20)),
         return_exceptions=True,
     )
     winners = [result for result in results if isinstance(result, Document)]
@@ -314,9 +308,7 @@ async def test_concurrent_claimers_never_share_an_event(store: Store) -> None:
 async def test_reschedule_returns_an_event_with_new_counters(store: Store) -> None:
     await store.async_events.enqueue(event("e1", due_at=10.0))
     await ids_claimed(store)
-    await store.async_events.reschedule(
-        "e1", due_at=70.0, attempts=1, invoke_count=1, last_result='{"error": "x"}'
-    )
+    await store.async_events.reschedule("e1", due_at=70.0, attempts=1, invoke_count=1, last_result='{"error": "x"}')
     assert await ids_claimed(store, now=69.0) == []
     (again,) = await store.async_events.claim_due(70.0, 10)
     assert again == event("e1", due_at=70.0, attempts=1, invoke_count=1, last_result='{"error": "x"}')

@@ -63,8 +63,6 @@ def conn() -> Iterator[sqlite3.Connection]:
 @pytest.mark.parametrize("query", ["select_due", "next_due"])
 def test_due_queries_read_the_partial_index(conn: sqlite3.Connection, query: str) -> None:
     sql = load_queries("async_events.sql")[query]
-    plan = " ".join(
-        str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql, {"now": 1.0, "limit": 10})
-    )
+    plan = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql, {"now": 1.0, "limit": 10}))
     assert "async_events_due" in plan
     assert "TEMP B-TREE" not in plan  # ordered by the index itself, no sort step

@@ -92,6 +92,4 @@ def test_dynamodb_filters_see_the_stream_record() -> None:
     }
     assert _criteria(EventSource.DYNAMODB, {"eventName": ["MODIFY"]}).matches(record)
     assert _criteria(EventSource.DYNAMODB, {"dynamodb": {"NewImage": {"n": {"N": ["5"]}}}}).matches(record)
-    assert not _criteria(EventSource.DYNAMODB, {"dynamodb": {"OldImage": {"n": {"N": ["5"]}}}}).matches(
-        record
-    )
+    assert not _criteria(EventSource.DYNAMODB, {"dynamodb": {"OldImage": {"n": {"N": ["5"]}}}}).matches(record)

@@ -128,9 +128,7 @@ def test_validation_reasons(pattern: Any, reason: str) -> None:
 
 def test_syntax_errors_carry_their_location() -> None:
     reason = _reason('{\n  "a": [1 2]\n}')
-    assert reason.startswith(
-        "Unexpected character ('2' (code 50)): was expecting comma to separate Array entries"
-    )
+    assert reason.startswith("Unexpected character ('2' (code 50)): was expecting comma to separate Array entries")
     assert reason.endswith("line: 2, column: 11]")
     assert _reason("[]").startswith('Filter is not an object\n at [Source: (String)"[]"; line: 1, column: 2]')
 

@@ -180,9 +180,7 @@ def test_extreme_offsets_at_the_year_bounds(hours: int) -> None:
     first = next_after(every_minute, dt.datetime.min.replace(tzinfo=UTC), zone)
     last = previous_before(every_minute, dt.datetime.max.replace(tzinfo=UTC), zone)
     assert first is not None and first.astimezone(zone).replace(tzinfo=None) == dt.datetime(1970, 1, 1)
-    assert last is not None and last.astimezone(zone).replace(tzinfo=None) == dt.datetime(
-        2199, 12, 31, 23, 59
-    )
+    assert last is not None and last.astimezone(zone).replace(tzinfo=None) == dt.datetime(2199, 12, 31, 23, 59)
     assert next_after(every_minute, last, zone) is None
     assert previous_before(every_minute, first, zone) is None
 

@@ -63,9 +63,7 @@ def test_anchor_is_the_first_occurrence() -> None:
 
 def test_a_day_is_24_hours_across_dst() -> None:
     new_york = zoneinfo.ZoneInfo("America/New_York")
-    daily = Timetable.for_scheduler(
-        rate("rate(1 day)"), created_at=utc(2024, 3, 9, 14), timezone="America/New_York"
-    )
+    daily = Timetable.for_scheduler(rate("rate(1 day)"), created_at=utc(2024, 3, 9, 14), timezone="America/New_York")
     first = daily.next_after(utc(2024, 3, 9))
     assert first == utc(2024, 3, 9, 14)
     second = daily.next_after(first)

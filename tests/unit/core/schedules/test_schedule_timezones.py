@@ -103,9 +103,7 @@ def test_midnight_gap_does_not_lose_the_day() -> None:
         "cron(0 0 * * ? *)",
     ],
 )
-def test_matches_a_minute_by_minute_walk(
-    zone: zoneinfo.ZoneInfo, window_start: dt.datetime, text: str
-) -> None:
+def test_matches_a_minute_by_minute_walk(zone: zoneinfo.ZoneInfo, window_start: dt.datetime, text: str) -> None:
     expression = cron(text)
     window = [window_start + dt.timedelta(minutes=step) for step in range(6 * 60)]
     # Every instant whose wall time matches, counting a repeated wall time only at its first pass.
@@ -158,6 +156,4 @@ def test_utc_zone_object_and_fixed_offsets_agree() -> None:
     start = utc(2024, 5, 3, 11)
     assert next_after(expression, start, zoneinfo.ZoneInfo("UTC")) == next_after(expression, start, UTC)
     tokyo = dt.timezone(dt.timedelta(hours=9))
-    assert next_after(expression, start, tokyo) == next_after(
-        expression, start, zoneinfo.ZoneInfo("Asia/Tokyo")
-    )
+    assert next_after(expression, start, tokyo) == next_after(expression, start, zoneinfo.ZoneInfo("Asia/Tokyo"))
