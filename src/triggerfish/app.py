@@ -7,6 +7,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from triggerfish.aws.endpoint import AwsApp
+from triggerfish.aws.providers.lambda_ import LambdaProvider
 from triggerfish.aws.server import EndpointApp, HttpServer
 from triggerfish.core.clock import Clock, SystemClock, VirtualClock
 from triggerfish.core.delivery import DeliveryRegistry
@@ -16,6 +18,7 @@ from triggerfish.runtime.logs import LogSink
 from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE, EnvironmentPool
 from triggerfish.runtime.zygote import DEFAULT_PRELOAD
 from triggerfish.services.lambda_.async_invocations import LOCAL_RETRY_BASE_DELAY
+from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.concurrency import DEFAULT_ACCOUNT_LIMIT, ConcurrencyGovernor
 from triggerfish.services.lambda_.service import LambdaService
 from triggerfish.store.factory import open_store
@@ -60,7 +63,8 @@ class App:
             governor=ConcurrencyGovernor(settings.account_concurrency),
             retry_base_delay=settings.retry_base_delay,
         )
-        self.endpoint = EndpointApp()
+        code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
+        self.endpoint = EndpointApp(aws=AwsApp({"lambda": LambdaProvider(self.lambda_, code)}))
         self.http: HttpServer | None = None
 
     @property

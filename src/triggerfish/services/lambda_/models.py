@@ -70,6 +70,8 @@ class FunctionConfig:
     architectures: tuple[str, ...] = ("x86_64",)
     #: whether triggerfish owns ``code_dir`` (unpacked from a zip) or it is the user's own folder
     managed_code: bool = False
+    #: the resource-based policy document (JSON) that AddPermission builds, if any
+    resource_policy: str | None = None
 
     @property
     def scope(self) -> str:

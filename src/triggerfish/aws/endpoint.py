@@ -1,0 +1,167 @@
+"""The AWS ASGI application: read, route, parse, dispatch to a provider, serialise.
+
+Every answer carries ``x-amzn-RequestId``. Errors of our services map to their AWS code and
+status; anything unexpected becomes ``InternalFailure`` (500) with the request id, and its
+traceback goes to the server's log only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+
+from triggerfish.aws.protocol import (
+    BodyTooLarge,
+    Headers,
+    HttpRequest,
+    HttpResponse,
+    ProtocolError,
+    ServiceModel,
+    error_response,
+    load_service,
+    receive_request,
+    serialize_error,
+    serialize_response,
+)
+from triggerfish.aws.protocol.json_codec import dumps
+from triggerfish.aws.providers.base import BodyLimit, Call, Provider
+from triggerfish.aws.routing import ServiceRoute, UnsupportedService, not_implemented, route
+from triggerfish.aws.server import Receive, Scope, Send
+from triggerfish.core.errors import RequestTooLarge, TriggerfishError
+from triggerfish.core.ids import DEFAULT_ACCOUNT, request_id
+from triggerfish.services.lambda_.service import Scope as ServiceScope
+
+log = logging.getLogger(__name__)
+
+_REQUEST_ID = "x-amzn-RequestId"
+
+
+class AwsApp:
+    """One ASGI app for every AWS service; ``providers`` maps a botocore service name to its provider."""
+
+    def __init__(self, providers: Mapping[str, Provider], *, account: str = DEFAULT_ACCOUNT) -> None:
+        self._providers = dict(providers)
+        self._account = account
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        rid = request_id()
+        request = _request(scope, receive)
+        try:
+            response = await self.handle(request, rid)
+        except Exception:
+            log.exception("request %s failed", rid)
+            response = _internal_failure(None, rid)
+        await _send(send, response, rid)
+
+    async def handle(self, request: HttpRequest, rid: str) -> HttpResponse:
+        routed = route(request, self._providers.keys())
+        if isinstance(routed, UnsupportedService):
+            return not_implemented(routed, rid)
+        service = load_service(routed.service)
+        provider = self._providers[routed.service]
+        try:
+            return await self._dispatch(service, provider, routed, request, rid)
+        except Exception:
+            log.exception("request %s to %s failed", rid, routed.service)
+            return _internal_failure(service, rid)
+
+    async def _dispatch(
+        self, service: ServiceModel, provider: Provider, routed: ServiceRoute, request: HttpRequest, rid: str
+    ) -> HttpResponse:
+        limit = provider.body_limit(request)
+        try:
+            if _declared_length(request) > limit.size:
+                raise BodyTooLarge(limit.size)
+            parsed = await receive_request(service, request, limit=limit.size)
+        except BodyTooLarge:
+            await _drain(request, limit.size * 2)
+            return error_response(service, None, _too_large(limit), rid)
+        except ProtocolError as exc:
+            return error_response(service, None, exc, rid)
+        if parsed.name not in provider.operations():
+            return not_implemented(UnsupportedService(routed.service, routed.region, parsed.name), rid)
+        call = Call(parsed.name, parsed.params, ServiceScope(self._account, routed.region), rid, request)
+        try:
+            reply = await provider.call(call)
+        except TriggerfishError as exc:
+            return error_response(service, parsed.operation, exc, rid)
+        except ProtocolError as exc:
+            return error_response(service, parsed.operation, exc, rid)
+        return serialize_response(parsed.operation, reply.result, rid, status=reply.status, headers=reply.headers)
+
+
+def _request(scope: Scope, receive: Receive) -> HttpRequest:
+    raw_path: bytes | None = scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else scope["path"]
+    headers = Headers((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
+    query: bytes = scope.get("query_string", b"")
+    return HttpRequest(scope["method"], path.partition("?")[0], query.decode("latin-1"), headers, _body(receive))
+
+
+async def _body(receive: Receive) -> AsyncIterator[bytes]:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        chunk: bytes = message.get("body", b"")
+        if chunk:
+            yield chunk
+        if not message.get("more_body", False):
+            return
+
+
+async def _drain(request: HttpRequest, cap: int) -> None:
+    """Read and drop what the client still sends, up to ``cap``, so it hears the 413 rather than
+    a reset connection (which SDKs would retry)."""
+    if isinstance(request.body, bytes):
+        return
+    seen = 0
+    async for chunk in request.body:
+        seen += len(chunk)
+        if seen > cap:
+            return
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.headers.get("content-length", "0"))
+    except ValueError:
+        return 0
+
+
+def _too_large(limit: BodyLimit) -> RequestTooLarge:
+    # Lambda's wording for an oversize request (spec §1.1, observed on Invoke).
+    return RequestTooLarge(f"Request must be smaller than {limit.size} bytes for the {limit.operation} operation")
+
+
+def _internal_failure(service: ServiceModel | None, rid: str) -> HttpResponse:
+    message = f"An internal error occurred (request id {rid}); the server log has the details."
+    if service is not None:
+        try:
+            return serialize_error(
+                service, None, "InternalFailure", message, request_id=rid, status=500, sender_fault=False
+            )
+        except Exception:
+            log.exception("could not serialise the internal failure of request %s", rid)
+    body = dumps({"__type": "InternalFailure", "message": message})
+    return HttpResponse(500, Headers({"Content-Type": "application/json"}), body)
+
+
+async def _send(send: Send, response: HttpResponse, rid: str) -> None:
+    headers = response.headers
+    if _REQUEST_ID not in headers:
+        headers = headers.with_items({_REQUEST_ID: rid})
+    body = response.body
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+    if isinstance(body, bytes):
+        if "content-length" not in headers:
+            raw.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": response.status, "headers": raw})
+        await send({"type": "http.response.body", "body": body})
+        return
+    await send({"type": "http.response.start", "status": response.status, "headers": raw})
+    async for chunk in body:
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
