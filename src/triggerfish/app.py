@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from triggerfish.aws.auth import DEFAULT_CREDENTIALS, Authenticator
 from triggerfish.aws.endpoint import AwsApp
 from triggerfish.aws.providers.lambda_ import LambdaProvider
 from triggerfish.aws.server import EndpointApp, HttpServer
@@ -42,6 +44,9 @@ class Settings:
     retry_base_delay: float = LOCAL_RETRY_BASE_DELAY
     virtual_clock: bool = False
     preload: str = DEFAULT_PRELOAD
+    auth: bool = False  # verify SigV4 signatures on the AWS endpoint
+    #: access key id -> secret access key; ``test``/``test`` (what functions are given) always works
+    credentials: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CREDENTIALS))
 
 
 class App:
@@ -64,7 +69,8 @@ class App:
             retry_base_delay=settings.retry_base_delay,
         )
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
-        self.endpoint = EndpointApp(aws=AwsApp({"lambda": LambdaProvider(self.lambda_, code)}))
+        auth = Authenticator(settings.credentials) if settings.auth else None
+        self.endpoint = EndpointApp(aws=AwsApp({"lambda": LambdaProvider(self.lambda_, code)}, auth=auth))
         self.http: HttpServer | None = None
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Mapping
 
+from triggerfish.aws.auth import Authenticator
 from triggerfish.aws.protocol import (
     BodyTooLarge,
     Headers,
@@ -19,6 +20,7 @@ from triggerfish.aws.protocol import (
     ServiceModel,
     error_response,
     load_service,
+    protocol_of,
     receive_request,
     serialize_error,
     serialize_response,
@@ -39,9 +41,16 @@ _REQUEST_ID = "x-amzn-RequestId"
 class AwsApp:
     """One ASGI app for every AWS service; ``providers`` maps a botocore service name to its provider."""
 
-    def __init__(self, providers: Mapping[str, Provider], *, account: str = DEFAULT_ACCOUNT) -> None:
+    def __init__(
+        self,
+        providers: Mapping[str, Provider],
+        *,
+        account: str = DEFAULT_ACCOUNT,
+        auth: Authenticator | None = None,
+    ) -> None:
         self._providers = dict(providers)
         self._account = account
+        self._auth = auth  # None: any credentials are accepted, unchecked
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,6 +83,8 @@ class AwsApp:
         try:
             if _declared_length(request) > limit.size:
                 raise BodyTooLarge(limit.size)
+            if self._auth is not None:
+                request = await self._auth.verify(request, routed.service, protocol_of(service), limit=limit.size)
             parsed = await receive_request(service, request, limit=limit.size)
         except BodyTooLarge:
             await _drain(request, limit.size * 2)

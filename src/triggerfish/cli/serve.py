@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from triggerfish.app import DEFAULT_DATA_DIR, DEFAULT_PORT, App, Settings
+from triggerfish.aws.auth import DEFAULT_CREDENTIALS
 from triggerfish.cli.output import err
 from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE
 from triggerfish.services.lambda_.async_invocations import AWS_RETRY_BASE_DELAY, LOCAL_RETRY_BASE_DELAY
@@ -36,7 +37,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="delays between async retries: local (1 s, 2 s; default) or aws (about 1 min, 2 min)",
     )
     parser.add_argument("--concurrency", type=int, default=1000, help="account concurrency limit (default 1000)")
+    parser.add_argument("--auth", action="store_true", help="verify SigV4 signatures (test/test always works)")
+    parser.add_argument(
+        "--credentials",
+        action="append",
+        default=[],
+        type=_credential,
+        metavar="AKID:SECRET",
+        help="an access key and its secret accepted with --auth (repeatable)",
+    )
     parser.set_defaults(run=run)
+
+
+def _credential(value: str) -> tuple[str, str]:
+    access_key, sep, secret = value.partition(":")
+    if not sep or not access_key or not secret:
+        raise argparse.ArgumentTypeError(f"expected AKID:SECRET, got {value!r}")
+    return access_key, secret
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -47,6 +64,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         keep_alive=args.keep_alive,
         account_concurrency=args.concurrency,
         retry_base_delay=AWS_RETRY_BASE_DELAY if args.async_retry_delays == "aws" else LOCAL_RETRY_BASE_DELAY,
+        auth=args.auth,
+        credentials={**DEFAULT_CREDENTIALS, **dict(args.credentials)},
     )
 
 
