@@ -35,6 +35,7 @@ _SIGNAL_NAMES = {
 
 
 _TIMED_OUT: tuple[dict[str, Any], bytes] = ({}, b"")
+INIT_LIMIT = 10.0
 
 
 def _expire(waiter: asyncio.Future[tuple[dict[str, Any], bytes] | None]) -> None:
@@ -102,6 +103,7 @@ class ExecutionEnvironment:
         self._log_buffer = bytearray()
         self._init_ms: float | None = None
         self._init_error: bytes | None = None
+        self._init_timed_out = False
 
     @property
     def pid(self) -> int:
@@ -125,10 +127,19 @@ class ExecutionEnvironment:
         os.set_blocking(log_r, False)
         self._log_fd = log_r
         loop.add_reader(log_r, self._read_log)
+        # Wait for the ready frame before attaching: a worker that is quick to init may send it
+        # before connect_accepted_socket returns, and a frame with nobody waiting is dropped.
+        ready = self._channel.next_frame()
         await loop.connect_accepted_socket(lambda: self._channel, ours)
-        frame = await self._channel.next_frame()
+        # Init may take 10 s on demand and is then retried under the function's timeout (spec §8);
+        # one attempt bounded by the longer of the two stands in for both.
+        timer = loop.call_later(max(INIT_LIMIT, self.spec.timeout), _expire, ready)
+        frame = await ready
+        timer.cancel()
         self._init_ms = (time.perf_counter() - started) * 1000
-        if frame is None:
+        if frame is _TIMED_OUT:
+            self._init_timed_out = True
+        elif frame is None:
             self._init_error = b""
         elif frame[0].get("error") is not None:
             # re-encoded as the Python runtime writes its JSON (", " and ": " separators)
@@ -144,7 +155,9 @@ class ExecutionEnvironment:
         rid = request.request_id
         # output written during init belongs before the first START line
         init_output = self._drain_log() if cold else ""
-        if self._init_error is not None:
+        if self._init_timed_out:
+            result = await self._timed_out(request, time.perf_counter(), cold, init_ms)
+        elif self._init_error is not None:
             result = await self._init_failure(request, init_ms)
         else:
             result = await self._run(request, cold, init_ms)

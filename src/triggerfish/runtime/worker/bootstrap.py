@@ -36,7 +36,8 @@ def run(sock: socket.socket, spec: dict[str, Any]) -> NoReturn:
     except faults.Fault as fault:
         init_error = faults.error_document(fault.message, fault.error_type, fault.trace, "")
     except Exception as exc:  # module-level code raised: reported with its own class name
-        init_error = faults.error_document(str(exc), type(exc).__name__, faults.trace_of(exc.__traceback__), "")
+        # our bootstrap frames are trimmed, as the runtime trims its own (spec §1.5)
+        init_error = faults.user_error_document(exc, "", _RUNTIME_FILES)
     if init_error is not None:
         _log_error(init_error)
     _flush()
@@ -131,6 +132,9 @@ def _enter_sandbox(spec: dict[str, Any]) -> None:
     time.tzset()
     code_dir: str = spec["code_dir"]
     os.chdir(code_dir)
+    # The code folder is read-only to the function, as /var/task is: cached bytecode written there
+    # would be keyed on whole-second mtime and size, and hide an edit saved within the same second.
+    sys.dont_write_bytecode = True
     sys.path.insert(0, code_dir)
     _forget_shadowed_preloads(code_dir)
     sys.argv = [""]
