@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Protocol
 
 
@@ -28,14 +26,16 @@ class WorkTracker:
     def add_source(self, source: WorkSource) -> None:
         self._sources.append(source)
 
-    @contextmanager
-    def hold(self) -> Iterator[None]:
+    def hold(self) -> _Hold:
+        """A context manager holding one unit of in-flight work."""
+        return _Hold(self)
+
+    def _acquire(self) -> None:
         self._in_flight += 1
-        try:
-            yield
-        finally:
-            self._in_flight -= 1
-            self.poke()
+
+    def _release(self) -> None:
+        self._in_flight -= 1
+        self.poke()
 
     def poke(self) -> None:
         """Something changed: wake anyone waiting to settle."""
@@ -53,3 +53,16 @@ class WorkTracker:
         self._changed.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout)
+
+
+class _Hold:
+    __slots__ = ("_tracker",)
+
+    def __init__(self, tracker: WorkTracker) -> None:
+        self._tracker = tracker
+
+    def __enter__(self) -> None:
+        self._tracker._acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._tracker._release()

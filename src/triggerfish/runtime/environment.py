@@ -59,7 +59,7 @@ class _Channel(asyncio.Protocol):
     """Frames from the worker, handed to whoever waits for the next one."""
 
     def __init__(self) -> None:
-        self.reader = wire.FrameReader()
+        self.reader = wire.FrameReader(orjson.loads)
         self.waiter: asyncio.Future[tuple[dict[str, Any], bytes] | None] | None = None
         self.closed = False
         self.transport: asyncio.Transport | None = None
@@ -121,6 +121,11 @@ class ExecutionEnvironment:
         spec = {"handler": self.spec.handler, "code_dir": self.spec.code_dir, "env": env}
         try:
             self._pid = await self._zygote.spawn(spec, theirs.fileno(), log_w)
+        except BaseException:
+            # nothing owns our ends yet: a failed spawn would otherwise leak them
+            ours.close()
+            os.close(log_r)
+            raise
         finally:
             theirs.close()
             os.close(log_w)

@@ -129,6 +129,10 @@ class EnvironmentPool:
     async def _reap_forever(self) -> None:
         while not self._closed:
             oldest = min((env.last_used for envs in self._idle.values() for env in envs), default=None)
+            if oldest is None and self._busy:
+                # A busy environment is released later, so it cannot expire sooner than a keep-alive
+                # from now: sleep until then rather than be woken by every release.
+                oldest = self._clock.now()
             if oldest is None:
                 self._idle_changed.clear()
                 self._reaper_waiting = True

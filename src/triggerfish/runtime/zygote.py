@@ -75,11 +75,33 @@ class Zygote:
         future: asyncio.Future[int] = loop.create_future()
         self._spawns[request_id] = future
         data = json.dumps({"id": request_id, "spec": spec}).encode()
-        async with self._lock:
-            socket.send_fds(self._control, [data], [worker_fd, log_fd])
+        try:
+            async with self._lock:
+                await self._send(data, [worker_fd, log_fd])
+        except BaseException:
+            self._spawns.pop(request_id, None)
+            raise
         pid = await future
         self._exits.setdefault(pid, loop.create_future())
         return pid
+
+    async def _send(self, data: bytes, fds: list[int]) -> None:
+        """Send one request; under a burst of spawns the socket buffer fills, so wait until it drains."""
+        loop = asyncio.get_running_loop()
+        while True:
+            if self._control is None:
+                raise ZygoteError("the zygote is not running")
+            try:
+                socket.send_fds(self._control, [data], fds)
+                return
+            except BlockingIOError:
+                writable: asyncio.Future[None] = loop.create_future()
+                fileno = self._control.fileno()
+                loop.add_writer(fileno, _resolve, writable)
+                try:
+                    await writable
+                finally:
+                    loop.remove_writer(fileno)
 
     def exit_status(self, pid: int) -> asyncio.Future[str]:
         """Resolves to ``"code:N"`` or ``"signal:N"`` when the environment ``pid`` exits."""
@@ -139,3 +161,8 @@ class Zygote:
                 self._process.kill()
             await asyncio.get_running_loop().run_in_executor(None, self._process.wait)
             self._process = None
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

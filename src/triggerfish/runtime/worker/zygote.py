@@ -96,11 +96,16 @@ def _send(control: socket.socket, message: dict[str, Any]) -> None:
         os._exit(0)  # the server is gone
 
 
+_LIBC: ctypes.CDLL | None = None
+
+
 def _die_with_parent() -> None:
     """Ask the kernel to kill this process when its parent dies (Linux); elsewhere a no-op."""
+    global _LIBC
     parent = os.getppid()
     with contextlib.suppress(Exception):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        _LIBC = _LIBC or ctypes.CDLL(None, use_errno=True)  # loaded once, in the zygote
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(0)
 

@@ -1,0 +1,75 @@
+"""The invoke benchmark runs end to end in its short form and writes its report.
+
+Only the shape of the report is checked, never a figure: timing targets live in ``bench/``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_invoke.py"
+
+WARM_CASES = {
+    ("direct call of the handler", 1),
+    ("raw socketpair round trip", 1),
+    ("raw socketpair round trip", 2),
+    ("EnvironmentPool.invoke", 1),
+    ("EnvironmentPool.invoke", 2),
+    ("LambdaService.invoke", 1),
+    ("LambdaService.invoke", 2),
+}
+LATENCY_KEYS = {"samples", "p50_us", "p99_us", "mean_us", "min_us", "max_us"}
+
+
+@pytest.mark.slow
+def test_quick_run_exits_cleanly_and_writes_its_report(tmp_path: Path) -> None:
+    out = tmp_path / "invoke.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCH), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert {"benchmark", "quick", "machine", "load", "warm", "cold", "async_events"} <= report.keys()
+    assert report["quick"] is True
+    assert report["machine"]["loop"] == "uvloop"
+
+    warm = report["warm"]
+    assert {"baselines", "cases", "aim_p50_us", "aim_met", "load"} <= warm.keys()
+    assert {(row["case"], row["callers"]) for row in warm["cases"]} == WARM_CASES
+    for row in warm["cases"]:
+        assert (
+            LATENCY_KEYS | {"overhead_p50_us", "overhead_p99_us", "ratio_p50_to_raw", "ratio_p99_to_raw"} <= row.keys()
+        )
+
+    cold = report["cold"]
+    assert {"baseline", "cases", "aim_p50_ms", "aim_met", "load"} <= cold.keys()
+    assert len(cold["cases"]) == 3
+    for row in cold["cases"]:
+        assert LATENCY_KEYS | {"ratio_p50_to_interpreter", "ratio_p99_to_interpreter"} <= row.keys()
+
+    events = report["async_events"]
+    assert {
+        "baseline",
+        "cases",
+        "acknowledged_per_second",
+        "executed_per_second",
+        "submitted",
+        "executed",
+        "settled",
+        "ack_latency",
+        "warnings_logged",
+        "aim_met",
+        "load",
+    } <= events.keys()
+    for row in events["cases"]:
+        assert {"case", "events", "seconds", "per_second", "ratio_to_raw"} <= row.keys()
