@@ -3,53 +3,23 @@
 from __future__ import annotations
 
 import math
-import os
-import signal
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sigkill import announced_until_killed
 
-import triggerfish
 from triggerfish.store.sqlite import SQLiteStore
 
 CHILD = Path(__file__).with_name("durability_child.py")
 ANNOUNCED_BEFORE_KILL = 3000
 
 
-def _child_environment() -> dict[str, str]:
-    # The child must import this very checkout of triggerfish, installed or not.
-    source = str(Path(triggerfish.__file__).resolve().parents[1])
-    inherited = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": source if not inherited else os.pathsep.join([source, inherited])}
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 async def test_every_acknowledged_enqueue_survives_sigkill(tmp_path: Path) -> None:
     path = tmp_path / "triggerfish.db"
-    child = subprocess.Popen(
-        [sys.executable, str(CHILD), str(path), "16"],
-        stdout=subprocess.PIPE,
-        env=_child_environment(),
-    )
-    assert child.stdout is not None
-    announced: list[str] = []
-    try:
-        while len(announced) < ANNOUNCED_BEFORE_KILL:
-            line = child.stdout.readline()
-            assert line, f"the child stopped early with exit code {child.wait()}"
-            announced.append(line.decode().rstrip("\n"))
-        child.send_signal(signal.SIGKILL)
-        rest = child.stdout.read().decode()
-    finally:
-        child.kill()
-        child.wait()
-        child.stdout.close()
-    assert child.returncode == -signal.SIGKILL
-    # A line cut off by the kill was never announced in full.
-    announced.extend(rest.split("\n")[:-1])
+    announced = announced_until_killed([sys.executable, str(CHILD), str(path), "16"], ANNOUNCED_BEFORE_KILL)
 
     store = SQLiteStore(path)
     await store.open()
