@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import io
 import json
@@ -168,8 +169,15 @@ def error_code(call: Callable[[], object]) -> tuple[str, int]:
     return error["Code"], caught.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
+def package_digest(archive: bytes) -> tuple[str, int]:
+    """CodeSha256 and CodeSize as AWS reports them: of the uploaded .zip itself."""
+    return base64.b64encode(hashlib.sha256(archive).digest()).decode(), len(archive)
+
+
 def test_function_lifecycle_with_boto3(client: Any, server: Server) -> None:
-    created = create(client, server, "lifecycle", recorder(1))
+    first_package = recorder(1)
+    created = create(client, server, "lifecycle", first_package)
+    assert (created["CodeSha256"], created["CodeSize"]) == package_digest(first_package)
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert created["State"] == "Pending"
     assert created["Version"] == "$LATEST" and created["PackageType"] == "Zip"
@@ -193,8 +201,10 @@ def test_function_lifecycle_with_boto3(client: Any, server: Server) -> None:
     dry = client.invoke(FunctionName="lifecycle", InvocationType="DryRun")
     assert dry["StatusCode"] == 204 and dry["Payload"].read() == b""
 
-    updated = client.update_function_code(FunctionName="lifecycle", ZipFile=recorder(2))
+    second_package = recorder(2)
+    updated = client.update_function_code(FunctionName="lifecycle", ZipFile=second_package)
     assert updated["LastUpdateStatus"] == "InProgress"
+    assert (updated["CodeSha256"], updated["CodeSize"]) == package_digest(second_package)
     client.get_waiter("function_updated_v2").wait(FunctionName="lifecycle", WaiterConfig={"Delay": 1})
     again = client.invoke(FunctionName="lifecycle", Payload=b"{}")
     assert json.loads(again["Payload"].read())["version"] == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -63,7 +63,6 @@ class EnvironmentResult:
     init_ms: float | None
     error_type: str | None = None
     log_stream: str = ""
-    extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def function_error(self) -> bool:

@@ -138,11 +138,14 @@ class Invoker:
                 revision=function.revision_id,
                 log_group=function.log_group,
             )
-            self._specs = {k: v for k, v in self._specs.items() if k[0] != function.arn}
+            self._drop_specs(function.arn)
             self._specs[key] = spec
         return spec
 
     def forget(self, function: FunctionConfig) -> None:
         """Retire the function's environments: its code or configuration changed."""
-        self._specs = {k: v for k, v in self._specs.items() if k[0] != function.arn}
+        self._drop_specs(function.arn)
         self._pool.retire(function.name)
+
+    def _drop_specs(self, function_arn: str) -> None:
+        self._specs = {k: v for k, v in self._specs.items() if k[0] != function_arn}

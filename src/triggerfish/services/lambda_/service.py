@@ -18,11 +18,12 @@ from triggerfish.core.errors import (
     InvalidParameterValue,
     InvalidRequestContent,
     RequestTooLarge,
+    ResourceConflict,
     ResourceNotFound,
 )
 from triggerfish.core.ids import DEFAULT_ACCOUNT, DEFAULT_REGION, request_id
 from triggerfish.core.work import WorkTracker
-from triggerfish.runtime.interpreters import find_interpreter
+from triggerfish.runtime.interpreters import find_interpreter, host_runtime
 from triggerfish.runtime.pool import EnvironmentPool
 from triggerfish.services.lambda_ import validation
 from triggerfish.services.lambda_.async_invocations import AsyncInvocations
@@ -107,11 +108,14 @@ class LambdaService:
         dead_letter_target: str | None = None,
         tags: Mapping[str, str] | None = None,
         managed_code: bool = False,
+        code_digest: tuple[str, int] | None = None,
+        architectures: tuple[str, ...] = ("x86_64",),
+        ephemeral_storage: int = 512,
     ) -> FunctionConfig:
         """Create ``$LATEST``; returns the configuration as AWS reports it right after creation
         (``State: Pending``). The function turns ``Active`` once its runtime is ready."""
         validation.check_new_name(name)
-        runtime = runtime or _host_runtime()
+        runtime = runtime or host_runtime()
         validation.check_runtime(runtime)
         validation.check_handler(handler)
         validation.check_timeout(timeout)
@@ -120,7 +124,8 @@ class LambdaService:
         if dead_letter_target:
             validation.check_dead_letter_target(dead_letter_target)
         code = _code_directory(code_dir)
-        sha, size = directory_digest(code)
+        # a deployment package's own digest (the .zip's) when there is one, else the folder's
+        sha, size = code_digest or directory_digest(code)
         now = self.clock.now()
         function = FunctionConfig(
             name=name,
@@ -144,6 +149,8 @@ class LambdaService:
             last_update_status=UpdateStatus.SUCCESSFUL,
             log_group=f"/aws/lambda/{name}",
             managed_code=managed_code,
+            architectures=architectures,
+            ephemeral_storage=ephemeral_storage,
         )
         created = await self.functions.create(function)
         await self._activate(created)
@@ -178,6 +185,7 @@ class LambdaService:
         description: str | None = None,
         role: str | None = None,
         dead_letter_target: str | None = _UNSET,
+        ephemeral_storage: int | None = None,
     ) -> FunctionConfig:
         function = self.get_function(function_name, scope=scope)
         changes: dict[str, Any] = {}
@@ -200,6 +208,8 @@ class LambdaService:
             changes["description"] = description
         if role is not None:
             changes["role"] = role
+        if ephemeral_storage is not None:
+            changes["ephemeral_storage"] = ephemeral_storage
         if dead_letter_target is not _UNSET:
             if dead_letter_target:
                 validation.check_dead_letter_target(dead_letter_target)
@@ -207,12 +217,21 @@ class LambdaService:
         return await self._replace(function, **changes)
 
     async def update_function_code(
-        self, function_name: str, *, code_dir: str | Path, scope: Scope = Scope()
+        self,
+        function_name: str,
+        *,
+        code_dir: str | Path,
+        scope: Scope = Scope(),
+        code_digest: tuple[str, int] | None = None,
+        architectures: tuple[str, ...] | None = None,
     ) -> FunctionConfig:
         function = self.get_function(function_name, scope=scope)
         code = _code_directory(code_dir)
-        sha, size = directory_digest(code)
-        return await self._replace(function, code_dir=code, code_sha256=sha, code_size=size)
+        sha, size = code_digest or directory_digest(code)
+        changes: dict[str, Any] = {"code_dir": code, "code_sha256": sha, "code_size": size}
+        if architectures:
+            changes["architectures"] = architectures
+        return await self._replace(function, **changes)
 
     async def reload_code(self, function_name: str, scope: Scope = Scope()) -> FunctionConfig:
         """The code under the function's folder changed: retire warm environments."""
@@ -303,14 +322,11 @@ class LambdaService:
         return config
 
     def get_event_invoke_config(self, function_name: str, scope: Scope = Scope()) -> EventInvokeConfig:
-        function = self.get_function(function_name, scope=scope)
-        if function.event_invoke_config is None:
-            raise ResourceNotFound(f"The function {function.qualified_arn()} doesn't have an EventInvokeConfig")
-        return function.event_invoke_config
+        return _event_invoke_config(self.get_function(function_name, scope=scope))
 
     async def delete_event_invoke_config(self, function_name: str, scope: Scope = Scope()) -> None:
-        self.get_event_invoke_config(function_name, scope=scope)
         function = self.get_function(function_name, scope=scope)
+        _event_invoke_config(function)  # raises when there is none
         await self.functions.update(function.evolve(event_invoke_config=None))
 
     # -- invoke ----------------------------------------------------------------------------
@@ -434,9 +450,13 @@ def _client_context(header: str | None) -> dict[str, Any] | None:
     return value
 
 
-def _not_active(function: FunctionConfig) -> Exception:
-    from triggerfish.core.errors import ResourceConflict
+def _event_invoke_config(function: FunctionConfig) -> EventInvokeConfig:
+    if function.event_invoke_config is None:
+        raise ResourceNotFound(f"The function {function.qualified_arn()} doesn't have an EventInvokeConfig")
+    return function.event_invoke_config
 
+
+def _not_active(function: FunctionConfig) -> Exception:
     return ResourceConflict(
         "The operation cannot be performed at this time. The function is currently in the following state: "
         f"{function.state.value}"
@@ -448,9 +468,3 @@ def _code_directory(code_dir: str | Path) -> str:
     if not path.is_dir():
         raise InvalidParameterValue(f"The code directory {path} does not exist or is not a directory.")
     return str(path)
-
-
-def _host_runtime() -> str:
-    from triggerfish.runtime.interpreters import host_runtime
-
-    return host_runtime()

@@ -63,16 +63,14 @@ class FunctionOperations:
                 dead_letter_target=p.get("DeadLetterConfig", {}).get("TargetArn") or None,
                 tags=p.get("Tags"),
                 managed_code=True,
+                **_package_fields(package, p),
             )
         except BaseException:
             if package.created:
                 self._code.discard(package.directory)
             raise
-        extras = _package_fields(package, p)
-        current = self._service.functions.get(created.scope, created.name)
-        await self._service.functions.update(current.evolve(**extras))
         # The answer describes the function as it was created: State Pending (observed 201 answer).
-        return Reply(shapes.configuration(created.evolve(**extras)), status=201)
+        return Reply(shapes.configuration(created), status=201)
 
     async def get_function(self, call: Call) -> Reply:
         function = self._get(call)
@@ -108,14 +106,16 @@ class FunctionOperations:
         package = await self._unpack(function.name, p)
         try:
             updated = await self._service.update_function_code(
-                p["FunctionName"], code_dir=package.directory, scope=call.scope
+                p["FunctionName"],
+                code_dir=package.directory,
+                scope=call.scope,
+                code_digest=(package.sha256, package.size),
+                architectures=tuple(p["Architectures"]) if p.get("Architectures") else None,
             )
         except BaseException:
             if package.created:
                 self._code.discard(package.directory)
             raise
-        extras = _package_fields(package, p)
-        updated = await self._service.functions.update(updated.evolve(**extras))
         if function.managed_code and function.code_dir != updated.code_dir:
             self._discard_unused(function.code_dir)
         return Reply(shapes.configuration(updated, updating=True))
@@ -137,12 +137,9 @@ class FunctionOperations:
             environment=environment,
             description=p.get("Description"),
             role=p.get("Role"),
+            ephemeral_storage=p["EphemeralStorage"]["Size"] if "EphemeralStorage" in p else None,
             **optional,
         )
-        if "EphemeralStorage" in p:
-            updated = await self._service.functions.update(
-                updated.evolve(ephemeral_storage=p["EphemeralStorage"]["Size"])
-            )
         return Reply(shapes.configuration(updated, updating=True))
 
     async def delete_function(self, call: Call) -> Reply:
@@ -186,7 +183,7 @@ class FunctionOperations:
 
 def _package_fields(package: Package, params: Mapping[str, Any]) -> dict[str, Any]:
     # CodeSha256 and CodeSize describe the uploaded .zip, as AWS reports them.
-    fields: dict[str, Any] = {"code_sha256": package.sha256, "code_size": package.size}
+    fields: dict[str, Any] = {"code_digest": (package.sha256, package.size)}
     if params.get("Architectures"):
         fields["architectures"] = tuple(params["Architectures"])
     if "EphemeralStorage" in params:
