@@ -1,0 +1,1 @@
+"""App definitions: serverless.yml, SAM and CloudFormation templates, read into one model and deployed."""
