@@ -1,0 +1,6 @@
+def handler(event, context):
+    return []
+
+
+def create(event, context):
+    return {}

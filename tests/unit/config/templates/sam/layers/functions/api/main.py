@@ -1,0 +1,5 @@
+from common import greet
+
+
+def handler(event, context):
+    return greet("layer")
