@@ -12,6 +12,8 @@ from triggerfish.aws.auth import DEFAULT_CREDENTIALS, Authenticator
 from triggerfish.aws.endpoint import AwsApp
 from triggerfish.aws.providers.lambda_ import LambdaProvider
 from triggerfish.aws.server import EndpointApp, HttpServer
+from triggerfish.config.deploy.engine import Deployer
+from triggerfish.config.deploy.resources import Services
 from triggerfish.core.clock import Clock, SystemClock, VirtualClock
 from triggerfish.core.delivery import DeliveryRegistry
 from triggerfish.core.work import WorkTracker
@@ -71,6 +73,7 @@ class App:
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
         auth = Authenticator(settings.credentials) if settings.auth else None
         self.endpoint = EndpointApp(aws=AwsApp({"lambda": LambdaProvider(self.lambda_, code)}, auth=auth))
+        self.deployer = Deployer(Services(self.lambda_, code), self.store.documents, self.clock)
         self.http: HttpServer | None = None
 
     @property

@@ -15,10 +15,14 @@ from typing import Any, TypeVar
 import orjson
 
 from triggerfish.app import App, Settings
+from triggerfish.config.deploy.engine import DeployReport
+from triggerfish.config.loader import load_definition
 from triggerfish.core.clock import VirtualClock
+from triggerfish.core.ids import DEFAULT_REGION
 from triggerfish.runtime.logs import LogSink
 from triggerfish.services.lambda_.models import EventInvokeConfig, FunctionConfig
 from triggerfish.services.lambda_.records import Invocation, InvokeResult
+from triggerfish.services.lambda_.service import Scope
 
 T = TypeVar("T")
 
@@ -37,6 +41,25 @@ class Cloud:
         except BaseException:
             self.close()
             raise
+
+    # -- apps --------------------------------------------------------------------------------
+
+    def deploy(
+        self,
+        path: str | Path,
+        *,
+        stage: str | None = None,
+        region: str | None = None,
+        parameters: Mapping[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> DeployReport:
+        """Deploy an app: a folder holding serverless.yml or template.yaml, or the file itself.
+
+        Deploying again updates what changed and deletes what is gone, like a CloudFormation
+        stack update. Raises :class:`TemplateError` naming the file, resource and problem."""
+        definition = load_definition(Path(path), stage=stage, region=region, parameter_overrides=parameters, env=env)
+        scope = Scope(region=definition.region or region or DEFAULT_REGION)
+        return self._call(self.app.deployer.deploy(definition, scope=scope))
 
     # -- functions ---------------------------------------------------------------------------
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
 from triggerfish.app import App, Settings
+from triggerfish.cli.envfile import read_env_file
 from triggerfish.cli.output import err, fail
+from triggerfish.cli.remote import DEFAULT_ENDPOINT, invoke_remote
 from triggerfish.runtime.interpreters import host_runtime
 from triggerfish.runtime.logs import LogEvent
 
@@ -20,7 +23,13 @@ class _StderrSink:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--handler", required=True, help="module.function, e.g. app.handler")
+    parser.add_argument(
+        "function",
+        nargs="?",
+        default=None,
+        help="a function of the running app (its name, or the short name it has in serverless.yml/the template)",
+    )
+    parser.add_argument("--handler", default=None, help="run this module.function once instead, e.g. app.handler")
     parser.add_argument("--code-dir", type=Path, default=Path("."), help="folder holding the code (default .)")
     parser.add_argument("--event", "-e", default=None, help="JSON event file, or - for standard input (default {})")
     parser.add_argument(
@@ -31,13 +40,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", default=None, help="function name (default: the handler's module)")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="an environment variable")
     parser.add_argument("--env-file", type=Path, default=None, help="a file of KEY=VALUE lines")
+    parser.add_argument(
+        "--endpoint",
+        default=os.environ.get("TRIGGERFISH_ENDPOINT", DEFAULT_ENDPOINT),
+        help=f"the running app's AWS endpoint (default $TRIGGERFISH_ENDPOINT or {DEFAULT_ENDPOINT})",
+    )
+    parser.add_argument("--region", default=None, help="the function's region (default: the endpoint's default)")
+    parser.add_argument(
+        "--invocation-type",
+        choices=("RequestResponse", "Event", "DryRun"),
+        default="RequestResponse",
+        help="how to invoke a running app's function (default RequestResponse)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.handler is None and args.function is None:
+        return fail("give a FUNCTION of the running app, or --handler to run one handler once")
+    if args.handler is not None and args.function is not None:
+        return fail("give either a FUNCTION of the running app or --handler, not both")
     try:
         payload = _read_event(args.event)
-        environment = _environment(args.env, args.env_file)
+        if args.function is not None:
+            return invoke_remote(args.endpoint, args.function, payload, args.invocation_type, args.region)
+        environment = read_env_file(args.env_file, args.env)
     except (OSError, ValueError) as exc:
         return fail(str(exc))
     return asyncio.run(_invoke(args, payload, environment))
@@ -76,17 +103,3 @@ def _read_event(source: str | None) -> bytes:
         return Path(source).read_bytes()
     except FileNotFoundError:
         raise ValueError(f"event file not found: {source}") from None
-
-
-def _environment(pairs: list[str], env_file: Path | None) -> dict[str, str]:
-    variables: dict[str, str] = {}
-    lines = env_file.read_text().splitlines() if env_file else []
-    for line in [*lines, *pairs]:
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.removeprefix("export ").partition("=")
-        if not sep:
-            raise ValueError(f"not KEY=VALUE: {line}")
-        variables[key.strip()] = value.strip().strip("'\"")
-    return variables

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from triggerfish import __version__
-from triggerfish.cli import invoke, serve
+from triggerfish.cli import events, invoke, serve, up
 from triggerfish.cli.output import fail
 from triggerfish.core.errors import TriggerfishError
 
@@ -21,8 +21,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"triggerfish {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the server does")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    up.configure(commands.add_parser("up", help="run an app (serverless.yml, SAM or CloudFormation) with its triggers"))
     serve.configure(commands.add_parser("serve", help="run the local cloud and its AWS endpoint"))
-    invoke.configure(commands.add_parser("invoke", help="invoke a handler once with an event, like Lambda would"))
+    events.configure(commands.add_parser("events", help="print sample events for every trigger type"))
+    invoke.configure(commands.add_parser("invoke", help="invoke a function of the running app, or a handler once"))
     return parser
 
 

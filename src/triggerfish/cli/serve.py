@@ -71,7 +71,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    return _run_loop(_serve(settings))
+    return run_loop(_serve(settings))
 
 
 async def _serve(settings: Settings) -> int:
@@ -94,7 +94,7 @@ async def _serve(settings: Settings) -> int:
     return 0
 
 
-def _run_loop(coroutine: Coroutine[Any, Any, int]) -> int:
+def run_loop(coroutine: Coroutine[Any, Any, int]) -> int:
     try:
         import uvloop
     except ImportError:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import triggerfish
+from triggerfish.runtime.sdk import sdk_path
 
 _SOURCE_ROOT = str(Path(triggerfish.__file__).resolve().parent.parent)
 DEFAULT_PRELOAD = "boto3"
@@ -46,6 +47,7 @@ class Zygote:
             # another interpreter finds our worker package through PYTHONPATH, then forgets it
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [_SOURCE_ROOT, env.get("PYTHONPATH", "")]))
             env["TRIGGERFISH_PYTHONPATH"] = _SOURCE_ROOT
+            env["TRIGGERFISH_SDK_PATH"] = sdk_path()
         self._process = subprocess.Popen(
             [self.interpreter, "-m", "triggerfish.runtime.worker.zygote", str(theirs.fileno())],
             pass_fds=[theirs.fileno()],

@@ -27,6 +27,7 @@ def main(argv: list[str]) -> None:
     control = socket.socket(fileno=int(argv[1]))
     os.setsid()  # the terminal's Ctrl-C must reach the server only, not running handlers
     _die_with_parent()
+    _provide_sdk(os.environ.pop("TRIGGERFISH_SDK_PATH", ""))
     _preload(os.environ.pop("TRIGGERFISH_PRELOAD", ""))
     _forget_own_path(os.environ.pop("TRIGGERFISH_PYTHONPATH", ""))
     wake_r, wake_w = os.pipe()
@@ -116,6 +117,12 @@ def _preload(names: str) -> None:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
     bootstrap.PRELOADED.update({name.partition(".")[0] for name in set(sys.modules) - before})
+
+
+def _provide_sdk(path: str) -> None:
+    # last on sys.path: the function's own copy or the interpreter's installed one wins
+    if path and path not in sys.path:
+        sys.path.append(path)
 
 
 def _forget_own_path(path: str) -> None:

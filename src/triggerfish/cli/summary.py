@@ -1,0 +1,112 @@
+"""What ``up`` prints about a deployed app: its functions, triggers, endpoints, outputs and warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from triggerfish.config.deploy.engine import DeployReport
+from triggerfish.config.deploy.state import DeployedResource
+from triggerfish.config.model import AppDefinition
+from triggerfish.core.errors import ResourceNotFound
+from triggerfish.services.lambda_.service import LambdaService, Scope
+
+Describe = Callable[[DeployedResource, Mapping[str, str]], str | None]
+
+
+def _destinations(resource: DeployedResource, names: Mapping[str, str]) -> str | None:
+    config = resource.properties.get("DestinationConfig") or {}
+    parts = [
+        f"{label} → {_short(str(target['Destination']), names)}"
+        for label, key in (("on success", "OnSuccess"), ("on failure", "OnFailure"))
+        if isinstance(target := config.get(key), Mapping) and target.get("Destination")
+    ]
+    function = _short(str(resource.properties.get("FunctionName", "")), names)
+    return f"{function}: async {', '.join(parts)}" if parts else None
+
+
+#: resource type -> how it reads as a trigger line (trigger services add theirs here)
+TRIGGERS: dict[str, Describe] = {"AWS::Lambda::EventInvokeConfig": _destinations}
+
+
+def render_summary(
+    definition: AppDefinition,
+    report: DeployReport,
+    lambda_: LambdaService,
+    scope: Scope,
+    *,
+    endpoint_url: str | None,
+    http_url: str | None,
+    data_dir: str,
+    seconds: float,
+    paint: Callable[[str, str], str] = lambda text, code: text,
+) -> str:
+    template = definition.template
+    lines = [
+        paint(f"triggerfish up · {report.stack_name}", "1")
+        + f"  ({template.source.name}, {template.format}, region {scope.region})",
+        "",
+        paint("  functions", "1"),
+    ]
+    names: dict[str, str] = {}
+    rows: list[tuple[str, ...]] = []
+    for resource in report.resources.values():
+        if resource.type != "AWS::Lambda::Function" or resource.skipped:
+            continue
+        try:
+            function = lambda_.get_function(resource.physical_id, scope=scope)
+        except ResourceNotFound:
+            continue
+        names[function.arn] = function.name
+        rows.append(
+            (function.name, function.runtime, function.handler, f"{function.memory_size} MB, {function.timeout} s")
+        )
+    lines.extend(_table(rows) or ["    none"])
+    lines.append(paint("  triggers", "1"))
+    triggers = [
+        line
+        for resource in report.resources.values()
+        if not resource.skipped and (describe := TRIGGERS.get(resource.type)) and (line := describe(resource, names))
+    ]
+    lines.extend(f"    {line}" for line in triggers or ["none"])
+    lines.append(paint("  endpoints", "1"))
+    endpoint_rows = [("AWS endpoint", endpoint_url or "off", "boto3 / aws CLI: --endpoint-url")]
+    endpoint_rows.append(("HTTP API", http_url or "none defined", ""))
+    lines.extend(_table(endpoint_rows))
+    if report.outputs:
+        lines.append(paint("  outputs", "1"))
+        lines.extend(_table([(name, _text(value)) for name, value in report.outputs.items()]))
+    if report.warnings:
+        lines.append(paint("  warnings", "1"))
+        lines.extend(paint(f"    ! {warning}", "33") for warning in report.warnings)
+    lines.append("")
+    lines.append(
+        paint(f"ready in {seconds:.2f} s", "32") + f" · state in {data_dir} · watching for changes (Ctrl-C to stop)"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_changes(report: DeployReport) -> str:
+    parts = [
+        f"{label} {', '.join(ids)}"
+        for label, ids in (("created", report.created), ("updated", report.updated), ("deleted", report.deleted))
+        if ids
+    ]
+    return "; ".join(parts) or "nothing changed"
+
+
+def _short(target: str, names: Mapping[str, str]) -> str:
+    return names.get(target, target)
+
+
+def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    if not rows:
+        return []
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return [
+        "    " + "   ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else repr(value)

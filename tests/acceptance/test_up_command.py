@@ -1,0 +1,149 @@
+"""``triggerfish up`` on the example app: deploy, invoke, hot reload, redeploy, Ctrl-C, restart."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from up_process import UpProcess
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "orders"
+
+pytestmark = pytest.mark.slow  # each test starts the command in a new process
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    copy = tmp_path / "orders"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".triggerfish", "__pycache__"))
+    return copy
+
+
+@pytest.fixture
+def start(triggerfish_command: list[str], command_environment: dict[str, str]) -> Iterator[object]:
+    started: list[UpProcess] = []
+
+    def _start(app: Path, *extra: str) -> UpProcess:
+        process = UpProcess(triggerfish_command, command_environment, app, *extra)
+        started.append(process)
+        return process
+
+    yield _start
+    for process in started:
+        process.close()
+
+
+def _invoke(up: UpProcess, name: str, event: object) -> dict[str, object]:
+    response = up.client().invoke(FunctionName=name, Payload=json.dumps(event).encode())
+    assert "FunctionError" not in response, response["Payload"].read()
+    result: dict[str, object] = json.loads(response["Payload"].read())
+    return result
+
+
+def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None:  # type: ignore[no-untyped-def]
+    up = start(app)
+    summary = up.wait_ready()
+    for name in ("orders-dev-place", "orders-dev-fulfil", "orders-dev-notify", "orders-dev-auditFailure"):
+        assert name in summary
+    assert "orders-dev-fulfil: async on success → orders-dev-notify, on failure → orders-dev-auditFailure" in summary
+
+    placed = _invoke(up, "orders-dev-place", {"orderId": "o-1", "items": ["book"]})
+    assert placed == {"orderId": "o-1", "status": "accepted", "items": 1}
+    # the async chain runs: fulfil, then its on-success destination, each with its own log lines
+    up.wait_for(r"notify\s+│ order o-1 shipped 1 item\(s\)")
+    up.wait_for(r"notify\s+│ REPORT RequestId: ")
+
+    handlers = app / "src" / "orders.py"
+    handlers.write_text(handlers.read_text().replace('"status": "accepted"', '"status": "received"'))
+    up.wait_for(r"↻ reloaded .*orders-dev-place")
+    assert _invoke(up, "orders-dev-place", {"orderId": "o-2", "items": ["pen"]})["status"] == "received"
+
+    definition = app / "serverless.yml"
+    definition.write_text(definition.read_text().replace("memorySize: 256", "memorySize: 512"))
+    up.wait_for(r"↻ redeployed: updated .*PlaceLambdaFunction")
+    assert up.client().get_function(FunctionName="orders-dev-place")["Configuration"]["MemorySize"] == 512
+    revision = up.client().get_function(FunctionName="orders-dev-place")["Configuration"]["RevisionId"]
+
+    assert up.interrupt() == 0
+    assert "triggerfish: stopped" in up.text
+    assert "Traceback" not in up.text
+
+    again = start(app)
+    again.wait_ready()
+    configuration = again.client().get_function(FunctionName="orders-dev-place")["Configuration"]
+    assert configuration["RevisionId"] == revision  # nothing changed, nothing redeployed
+    assert configuration["MemorySize"] == 512
+    assert _invoke(again, "orders-dev-place", {"orderId": "o-3", "items": ["cup"]})["status"] == "received"
+    assert again.interrupt() == 0
+
+
+def test_sam_form_of_the_example(app: Path, start) -> None:  # type: ignore[no-untyped-def]
+    up = start(app / "template.yaml")
+    summary = up.wait_ready()
+    assert "sam" in summary
+    functions = {f["FunctionName"]: f for f in up.client().list_functions()["Functions"]}
+    place = next(f for name, f in functions.items() if name.startswith("orders-PlaceFunction-"))
+    assert place["MemorySize"] == 256 and place["Timeout"] == 10  # from Globals
+    assert place["Environment"]["Variables"]["OUT_OF_STOCK"] == "anvil,rocket-skates"
+    result = _invoke(up, place["FunctionName"], {"orderId": "s-1", "items": ["anvil"]})
+    assert result["status"] == "accepted"
+    # anvil is out of stock: fulfil fails twice (one retry), then the failure destination runs
+    up.wait_for(r"AuditFailureFunction\s+│ order s-1 failed after 2 attempt\(s\): RuntimeError", timeout=60)
+    assert up.interrupt() == 0
+
+
+def test_invoke_a_function_of_the_running_app(
+    app: Path, start, triggerfish_command: list[str], command_environment: dict[str, str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    up = start(app)
+    up.wait_ready()
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"orderId": "cli-1", "items": ["a", "b"]}))
+    done = subprocess.run(
+        [*triggerfish_command, "invoke", "place", "--event", str(event), "--endpoint", up.endpoint],
+        capture_output=True,
+        text=True,
+        env=command_environment,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"orderId": "cli-1", "status": "accepted", "items": 2}
+    assert "REPORT RequestId:" in done.stderr
+
+    missing = subprocess.run(
+        [*triggerfish_command, "invoke", "nope", "--endpoint", up.endpoint],
+        capture_output=True,
+        text=True,
+        env=command_environment,
+        timeout=60,
+    )
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("triggerfish: no function 'nope' in the running app")
+    assert up.interrupt() == 0
+
+
+def test_invalid_definition_is_one_line_naming_file_and_resource(tmp_path: Path, start) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "template.yaml").write_text(
+        "Resources:\n"
+        "  Broken:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      Handler: app.handler\n"
+        "      Code: ./src\n"
+        "      Role: !GetAtt Missing.Arn\n"
+    )
+    up = start(tmp_path)
+    assert up.wait_exit() == 1
+    assert "Traceback" not in up.text
+    assert up.text.startswith("triggerfish: template.yaml: Resources.Broken: ")
+    assert "Missing" in up.text
+
+
+def test_no_definition_found(tmp_path: Path, start) -> None:  # type: ignore[no-untyped-def]
+    up = start(tmp_path)
+    assert up.wait_exit() == 1
+    assert up.text.strip() == f"triggerfish: no serverless.yml, template.yaml or template.yml in {tmp_path.resolve()}"
