@@ -176,15 +176,15 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     serve = cases[0]["answering_median_s"]
-    rows = [("python -c pass", "-", python, python / serve, "-")]
+    rows: list[tuple[object, ...]] = [("python -c pass", "-", f"{python:.3f}", f"{python / serve:.2f}", "-")]
     for case in cases:
         answering = case["answering_median_s"]
         rows.append(
             (
                 case["case"],
-                case["ready_median_s"] if case["ready_median_s"] is not None else "-",
-                answering,
-                answering / serve,
+                f"{case['ready_median_s']:.3f}" if case["ready_median_s"] is not None else "-",
+                f"{answering:.3f}",
+                f"{answering / serve:.2f}",
                 "yes" if case["answering_max_s"] < TARGET_SECONDS or case is cases[0] else "NO",
             )
         )

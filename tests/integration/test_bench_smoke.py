@@ -73,3 +73,27 @@ def test_quick_run_exits_cleanly_and_writes_its_report(tmp_path: Path) -> None:
     } <= events.keys()
     for row in events["cases"]:
         assert {"case", "events", "seconds", "per_second", "ratio_to_raw"} <= row.keys()
+
+
+@pytest.mark.slow
+def test_up_benchmark_runs_every_case_once(tmp_path: Path) -> None:
+    out = tmp_path / "up.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCH.with_name("bench_up.py")), "--runs", "1", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert {"machine", "target_seconds", "python_start_s", "cases"} <= report.keys()
+    assert [case["case"] for case in report["cases"]] == [
+        "triggerfish serve (no app)",
+        "up serverless.yml, fresh state",
+        "up serverless.yml, restart on kept state",
+        "up SAM template, first run (translator)",
+        "up SAM template, translation cached",
+    ]
+    for case in report["cases"]:
+        assert case["runs"] == 1 and case["answering_median_s"] > 0
