@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import queue
 import signal
-import socket
 import subprocess
 import threading
 import urllib.request
@@ -13,22 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from up_process import free_port
 
 READY_LINE = "triggerfish is ready"
 
 pytestmark = pytest.mark.slow  # each test starts the command in a new process
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 class _Server:
     def __init__(self, command: list[str], env: dict[str, str], data_dir: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.data_dir = data_dir
         self.process = subprocess.Popen(
             [*command, "serve", "--port", str(self.port), "--data-dir", str(data_dir)],

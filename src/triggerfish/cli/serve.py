@@ -23,6 +23,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where state lives (default ./.triggerfish)"
     )
     parser.add_argument("--ephemeral", action="store_true", help="keep all state in memory")
+    add_runtime_options(parser)
+    parser.add_argument("--concurrency", type=int, default=1000, help="account concurrency limit (default 1000)")
+    parser.add_argument("--auth", action="store_true", help="verify SigV4 signatures (test/test always works)")
+    parser.add_argument(
+        "--credentials",
+        action="append",
+        default=[],
+        type=_credential,
+        metavar="AKID:SECRET",
+        help="an access key and its secret accepted with --auth (repeatable)",
+    )
+    parser.set_defaults(run=run)
+
+
+def add_runtime_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``serve`` and ``up`` share about how functions run."""
     parser.add_argument(
         "--keep-alive",
         type=float,
@@ -36,17 +52,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="local",
         help="delays between async retries: local (1 s, 2 s; default) or aws (about 1 min, 2 min)",
     )
-    parser.add_argument("--concurrency", type=int, default=1000, help="account concurrency limit (default 1000)")
-    parser.add_argument("--auth", action="store_true", help="verify SigV4 signatures (test/test always works)")
-    parser.add_argument(
-        "--credentials",
-        action="append",
-        default=[],
-        type=_credential,
-        metavar="AKID:SECRET",
-        help="an access key and its secret accepted with --auth (repeatable)",
-    )
-    parser.set_defaults(run=run)
+
+
+def retry_base_delay(args: argparse.Namespace) -> float:
+    return AWS_RETRY_BASE_DELAY if args.async_retry_delays == "aws" else LOCAL_RETRY_BASE_DELAY
 
 
 def _credential(value: str) -> tuple[str, str]:
@@ -63,7 +72,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         port=args.port,
         keep_alive=args.keep_alive,
         account_concurrency=args.concurrency,
-        retry_base_delay=AWS_RETRY_BASE_DELAY if args.async_retry_delays == "aws" else LOCAL_RETRY_BASE_DELAY,
+        retry_base_delay=retry_base_delay(args),
         auth=args.auth,
         credentials={**DEFAULT_CREDENTIALS, **dict(args.credentials)},
     )

@@ -18,7 +18,7 @@ from triggerfish.app import DEFAULT_PORT, App, Settings
 from triggerfish.cli.envfile import read_env_file
 from triggerfish.cli.logview import TerminalLogSink
 from triggerfish.cli.output import err, fail
-from triggerfish.cli.serve import run_loop
+from triggerfish.cli.serve import add_runtime_options, retry_base_delay, run_loop
 from triggerfish.cli.summary import render_changes, render_summary
 from triggerfish.config.deploy.engine import DeployReport
 from triggerfish.config.errors import TemplateError
@@ -26,8 +26,6 @@ from triggerfish.config.live import DeployFailed, LiveApp, LiveEvent, Redeployed
 from triggerfish.config.loader import find_definition, load_definition
 from triggerfish.config.model import AppDefinition
 from triggerfish.core.errors import TriggerfishError
-from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE
-from triggerfish.services.lambda_.async_invocations import AWS_RETRY_BASE_DELAY, LOCAL_RETRY_BASE_DELAY
 
 DEFAULT_HTTP_PORT = 3000
 STATE_DIR = ".triggerfish"
@@ -61,19 +59,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--env-file", type=Path, default=None, help="KEY=VALUE lines: set on every function and for ${env:...}"
     )
-    parser.add_argument(
-        "--keep-alive",
-        type=float,
-        default=DEFAULT_KEEP_ALIVE,
-        metavar="SECONDS",
-        help=f"reclaim execution environments idle this long (default {DEFAULT_KEEP_ALIVE:g})",
-    )
-    parser.add_argument(
-        "--async-retry-delays",
-        choices=("local", "aws"),
-        default="local",
-        help="delays between async retries: local (1 s, 2 s; default) or aws (about 1 min, 2 min)",
-    )
+    add_runtime_options(parser)
     parser.add_argument("--no-watch", action="store_true", help="do not reload on file changes")
     parser.set_defaults(run=run)
 
@@ -94,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         keep_alive=args.keep_alive,
-        retry_base_delay=AWS_RETRY_BASE_DELAY if args.async_retry_delays == "aws" else LOCAL_RETRY_BASE_DELAY,
+        retry_base_delay=retry_base_delay(args),
     )
     load = functools.partial(
         load_definition,

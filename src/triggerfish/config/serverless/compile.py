@@ -22,7 +22,7 @@ from typing import Any
 from triggerfish.config.errors import TemplateError
 from triggerfish.config.serverless import naming
 from triggerfish.config.serverless.events import FunctionEvent, StackBuilder, compile_event
-from triggerfish.config.serverless.resources import merge_resources
+from triggerfish.config.serverless.resources import expect_mapping, merge_resources
 
 TEMPLATE_DESCRIPTION = "The AWS CloudFormation template for this Serverless application"
 DEFAULT_MEMORY_SIZE = 1024
@@ -82,7 +82,7 @@ class _Function:
 def compile_service(config: Mapping[str, Any], *, stage: str, region: str, file: Path) -> CompiledService:
     """Compile a resolved serverless.yml; ``stage`` and ``region`` are the ones deployed to."""
     service = _service_name(config, file)
-    provider = _mapping(config.get("provider"), "provider", file, required=True)
+    provider = expect_mapping(config.get("provider"), "provider", file, required=True)
     if provider.get("name") != "aws":
         raise TemplateError(
             f"provider {provider.get('name')!r} is not supported; only 'aws' is", file=file, where="provider.name"
@@ -145,13 +145,13 @@ def _functions(
         for item in raw:
             merged.update(item)
         raw = merged
-    functions = _mapping(raw, "functions", file)
+    functions = expect_mapping(raw, "functions", file)
     found = []
     for key, function in functions.items():
         where = f"functions.{key}"
         if not isinstance(key, str) or not naming.FUNCTION_KEY.match(key):
             raise TemplateError("function names may only hold letters, digits, '-' and '_'", file=file, where=where)
-        function = _mapping(function, where, file, required=True)
+        function = expect_mapping(function, where, file, required=True)
         if function.get("image") is not None:
             raise TemplateError("container image functions are not supported", file=file, where=f"{where}.image")
         if not isinstance(function.get("handler"), str) or not function["handler"]:
@@ -422,15 +422,6 @@ def _top_level_warnings(config: Mapping[str, Any], stack: StackBuilder) -> None:
         stack.warn(f"plugins: plugins are not run ({', '.join(str(name) for name in names)}); skipped")
     if config.get("layers"):
         stack.warn("layers: layers are not supported yet; skipped")
-
-
-def _mapping(value: Any, where: str, file: Path, *, required: bool = False) -> Mapping[str, Any]:
-    if value is None and not required:
-        return {}
-    if not isinstance(value, Mapping):
-        problem = "missing" if value is None else f"must be an object, not {type(value).__name__}"
-        raise TemplateError(problem, file=file, where=where)
-    return value
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -28,18 +28,18 @@ def merge_resources(template: dict[str, Any], resources: Any, file: Path) -> Non
         for index, part in enumerate(resources):
             if part is None:
                 continue
-            merge_into(merged, _mapping(part, f"resources[{index}]", file, required=True))
+            merge_into(merged, expect_mapping(part, f"resources[{index}]", file, required=True))
         resources = merged
-    given = dict(_mapping(resources, "resources", file))
+    given = dict(expect_mapping(resources, "resources", file))
     for section in ("Resources", "Outputs", "Conditions", "Parameters", "Mappings"):
-        _mapping(given.get(section), f"resources.{section}", file)
-    extensions = _mapping(given.pop("extensions", None), "resources.extensions", file)
+        expect_mapping(given.get(section), f"resources.{section}", file)
+    extensions = expect_mapping(given.pop("extensions", None), "resources.extensions", file)
     merge_into(template, given)
     for logical_id, extension in extensions.items():
         _extend(
             template["Resources"],
             str(logical_id),
-            _mapping(extension, f"resources.extensions.{logical_id}", file),
+            expect_mapping(extension, f"resources.extensions.{logical_id}", file),
             file,
         )
 
@@ -57,7 +57,7 @@ def _extend(resources: dict[str, Any], logical_id: str, extension: Mapping[str, 
             resource[attribute] = copy.deepcopy(value)
         elif attribute in ("Properties", "Metadata"):
             resource.setdefault(attribute, {}).update(
-                copy.deepcopy(dict(_mapping(value, f"{where}.{attribute}", file)))
+                copy.deepcopy(dict(expect_mapping(value, f"{where}.{attribute}", file)))
             )
         elif attribute == "DependsOn":
             current = resource.get("DependsOn") or []
@@ -95,7 +95,7 @@ def _merge_lists(current: list[Any], incoming: list[Any]) -> list[Any]:
     return merged
 
 
-def _mapping(value: Any, where: str, file: Path, *, required: bool = False) -> Mapping[str, Any]:
+def expect_mapping(value: Any, where: str, file: Path, *, required: bool = False) -> Mapping[str, Any]:
     if value is None and not required:
         return {}
     if not isinstance(value, Mapping):

@@ -91,15 +91,15 @@ class HttpApiRequestContext(TypedDict):
     timeEpoch: int
 
 
-class _Cookies(TypedDict, total=False):
+class Cookies(TypedDict, total=False):
     cookies: list[str]
 
 
-class _Query(TypedDict, total=False):
+class QueryParameters(TypedDict, total=False):
     queryStringParameters: dict[str, str]
 
 
-class _Body(TypedDict, total=False):
+class Body(TypedDict, total=False):
     body: str
 
 
@@ -289,15 +289,15 @@ def _authorizer(authorizer: Mapping[str, Any] | None) -> _Authorizer:
     return {"authorizer": dict(authorizer)} if authorizer else {}
 
 
-def _cookies(cookies: list[str]) -> _Cookies:
+def _cookies(cookies: list[str]) -> Cookies:
     return {"cookies": cookies} if cookies else {}
 
 
-def _query(query: dict[str, str]) -> _Query:
+def _query(query: dict[str, str]) -> QueryParameters:
     return {"queryStringParameters": query} if query else {}
 
 
-def _body(body: str | None) -> _Body:
+def _body(body: str | None) -> Body:
     return {"body": body} if body else {}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NotRequired, TypedDict
 
-from triggerfish.core.payloads.apigateway import HttpApiHttp
+from triggerfish.core.payloads.apigateway import Body, Cookies, HttpApiHttp, QueryParameters
 from triggerfish.core.payloads.http_request import Pairs, joined_headers, joined_query
 from triggerfish.core.payloads.timestamps import access_log_time, epoch_millis
 
@@ -60,18 +60,6 @@ class FunctionUrlRequestContext(TypedDict):
     stage: str
     time: str
     timeEpoch: int
-
-
-class _Cookies(TypedDict, total=False):
-    cookies: list[str]
-
-
-class _Query(TypedDict, total=False):
-    queryStringParameters: dict[str, str]
-
-
-class _Body(TypedDict, total=False):
-    body: str
 
 
 class _NullPathParameters(TypedDict, total=False):
@@ -133,9 +121,9 @@ def function_url_event(
         iam = {"authentication": None, "authorizer": {"iam": _iam(caller)}}
         null_path = {"pathParameters": None}
         null_stage = {"stageVariables": None}
-    cookie_list: _Cookies = {"cookies": cookies} if cookies else {}
-    query_map: _Query = {"queryStringParameters": query} if query else {}
-    body_text: _Body = {"body": body} if body else {}
+    cookie_list: Cookies = {"cookies": cookies} if cookies else {}
+    query_map: QueryParameters = {"queryStringParameters": query} if query else {}
+    body_text: Body = {"body": body} if body else {}
     return {
         "version": "2.0",
         "routeKey": DEFAULT_ROUTE,
