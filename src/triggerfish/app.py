@@ -11,6 +11,7 @@ from pathlib import Path
 from triggerfish.aws.auth import DEFAULT_CREDENTIALS, Authenticator
 from triggerfish.aws.endpoint import AwsApp
 from triggerfish.aws.providers.lambda_ import LambdaProvider
+from triggerfish.aws.providers.sqs import SqsProvider
 from triggerfish.aws.server import EndpointApp, HttpServer
 from triggerfish.config.deploy.engine import Deployer
 from triggerfish.config.deploy.resources import Services
@@ -25,6 +26,7 @@ from triggerfish.services.lambda_.async_invocations import LOCAL_RETRY_BASE_DELA
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.concurrency import DEFAULT_ACCOUNT_LIMIT, ConcurrencyGovernor
 from triggerfish.services.lambda_.service import LambdaService
+from triggerfish.services.sqs import SqsService
 from triggerfish.store.factory import open_store
 from triggerfish.store.interfaces import Store
 
@@ -60,6 +62,7 @@ class App:
         self.store: Store = open_store(settings.data_dir)
         self.tracker = WorkTracker()
         self.deliveries = DeliveryRegistry()
+        self.sqs = SqsService(self.store, self.clock, self.deliveries)
         self.pool = EnvironmentPool(self.clock, keep_alive=settings.keep_alive, sink=sink, preload=settings.preload)
         self.lambda_ = LambdaService(
             self.store,
@@ -70,10 +73,13 @@ class App:
             governor=ConcurrencyGovernor(settings.account_concurrency),
             retry_base_delay=settings.retry_base_delay,
         )
+        self.lambda_.mappings.attach("sqs", self.sqs.source)
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
         auth = Authenticator(settings.credentials) if settings.auth else None
-        self.endpoint = EndpointApp(aws=AwsApp({"lambda": LambdaProvider(self.lambda_, code)}, auth=auth))
-        self.deployer = Deployer(Services(self.lambda_, code), self.store.documents, self.clock)
+        self.endpoint = EndpointApp(
+            aws=AwsApp({"lambda": LambdaProvider(self.lambda_, code), "sqs": SqsProvider(self.sqs)}, auth=auth)
+        )
+        self.deployer = Deployer(Services(self.lambda_, code, self.sqs), self.store.documents, self.clock)
         self.http: HttpServer | None = None
 
     @property
@@ -86,6 +92,8 @@ class App:
             self.http = HttpServer(self.endpoint, self.settings.host, self.settings.port)
             await self.http.start()
             self.lambda_.invoker.endpoint_url = self.http.url
+            self.sqs.base_url = self.http.url
+        await self.sqs.start()
         await self.pool.prewarm(host_runtime())
         await self.lambda_.start()
         self.endpoint.ready = True
@@ -95,6 +103,7 @@ class App:
         if self.http is not None:
             await self.http.stop()
         await self.lambda_.close()
+        await self.sqs.close()
         await self.pool.close()
         await self.store.close()
 

@@ -20,6 +20,7 @@ from triggerfish.config.loader import load_definition
 from triggerfish.core.clock import VirtualClock
 from triggerfish.core.ids import DEFAULT_REGION
 from triggerfish.runtime.logs import LogSink
+from triggerfish.services.lambda_.mappings import EventSourceMapping
 from triggerfish.services.lambda_.models import EventInvokeConfig, FunctionConfig
 from triggerfish.services.lambda_.records import Invocation, InvokeResult
 from triggerfish.services.lambda_.service import Scope
@@ -92,6 +93,25 @@ class Cloud:
     def set_async_config(self, name: str, **config: Any) -> EventInvokeConfig:
         """``maximum_retry_attempts``, ``maximum_event_age``, ``on_success``, ``on_failure``."""
         return self._call(self.app.lambda_.put_event_invoke_config(name, **config))
+
+    # -- event source mappings -----------------------------------------------------------------
+
+    def create_event_source_mapping(
+        self, function_name: str, event_source_arn: str, **settings: Any
+    ) -> EventSourceMapping:
+        """Map a queue to a function (keyword settings as in :meth:`EventSourceMappings.create`, e.g.
+        ``batch_size=100``, ``maximum_batching_window=5``, ``filter_patterns=[...]``,
+        ``function_response_types=["ReportBatchItemFailures"]``, ``maximum_concurrency=2``)."""
+        return self._call(self.app.lambda_.mappings.create(function_name, event_source_arn, **settings))
+
+    def update_event_source_mapping(self, uuid: str, **changes: Any) -> EventSourceMapping:
+        return self._call(self.app.lambda_.mappings.update(uuid, **changes))
+
+    def delete_event_source_mapping(self, uuid: str) -> EventSourceMapping:
+        return self._call(self.app.lambda_.mappings.delete(uuid))
+
+    def event_source_mappings(self, function_name: str | None = None) -> list[EventSourceMapping]:
+        return self._call(_listed(self.app, function_name))
 
     # -- invoking ------------------------------------------------------------------------------
 
@@ -188,6 +208,10 @@ def local(
         yield cloud
     finally:
         cloud.close()
+
+
+async def _listed(app: App, function_name: str | None) -> list[EventSourceMapping]:
+    return app.lambda_.mappings.list(function_name=function_name)
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:

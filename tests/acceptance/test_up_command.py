@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from up_process import UpProcess
@@ -44,18 +45,39 @@ def _invoke(up: UpProcess, name: str, event: object) -> dict[str, object]:
     return result
 
 
+def _receive_one(up: UpProcess, queue: str) -> dict[str, Any]:
+    sqs = up.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    for _ in range(4):
+        messages = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=10, AttributeNames=["All"]).get("Messages", [])
+        if messages:
+            message: dict[str, Any] = messages[0]
+            return message
+    raise AssertionError(f"nothing arrived in {queue}")
+
+
 def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None:  # type: ignore[no-untyped-def]
     up = start(app)
     summary = up.wait_ready()
     for name in ("orders-dev-place", "orders-dev-fulfil", "orders-dev-notify", "orders-dev-auditFailure"):
         assert name in summary
-    assert "orders-dev-fulfil: async on success → orders-dev-notify, on failure → orders-dev-auditFailure" in summary
+    destinations = "async on success → orders-dev-notify, on failure → sqs orders-dev-failed-orders"
+    assert f"orders-dev-fulfil: {destinations}" in summary
+    assert "sqs orders-dev-failed-orders → orders-dev-auditFailure (batch 10, partial batch failures)" in summary
 
     placed = _invoke(up, "orders-dev-place", {"orderId": "o-1", "items": ["book"]})
     assert placed == {"orderId": "o-1", "status": "accepted", "items": 1}
     # the async chain runs: fulfil, then its on-success destination, each with its own log lines
     up.wait_for(r"notify\s+│ order o-1 shipped 1 item\(s\)")
     up.wait_for(r"notify\s+│ REPORT RequestId: ")
+
+    # a failure the auditor cannot handle comes back from the queue, then lands in its dead-letter queue
+    _invoke(up, "orders-dev-place", {"orderId": "o-poison", "items": ["poison"]})
+    up.wait_for(r"auditFailure\s+│ order o-poison cannot be audited \(receive 3\)", timeout=60)
+    dead = _receive_one(up, "orders-dev-failed-orders-dlq")
+    record = json.loads(dead["Body"])
+    assert record["requestPayload"] == {"orderId": "o-poison", "items": ["poison"]}
+    assert dead["Attributes"]["ApproximateReceiveCount"] == "4"
 
     handlers = app / "src" / "orders.py"
     handlers.write_text(handlers.read_text().replace('"status": "accepted"', '"status": "received"'))
@@ -70,7 +92,8 @@ def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None: 
 
     assert up.interrupt() == 0
     assert "triggerfish: stopped" in up.text
-    assert "Traceback" not in up.text
+    # the functions' own tracebacks are their log; triggerfish itself never prints one
+    assert not [line for line in up.output if "Traceback" in line and " │ " not in line]
 
     again = start(app)
     again.wait_ready()

@@ -40,6 +40,8 @@ Resources:
       AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
   Queue:
     Type: AWS::SQS::Queue
+  Topic:
+    Type: AWS::SNS::Topic
   Worker:
     Type: AWS::Lambda::Function
     Properties:
@@ -52,6 +54,8 @@ Resources:
       Environment:
         Variables:
           QUEUE_ARN: !GetAtt Queue.Arn
+          QUEUE_URL: !Ref Queue
+          TOPIC_ARN: !GetAtt Topic.Arn
           STAGE: !Ref Stage
           PROD: !If [IsProd, "yes", !Ref AWS::NoValue]
   Front:
@@ -89,7 +93,10 @@ def test_deploy_creates_in_dependency_order_with_real_names_and_arns(cloud: Clou
     assert worker.role.startswith("arn:aws:iam::000000000000:role/alpha-Role-")
     assert worker.environment["STAGE"] == "dev"
     assert "PROD" not in worker.environment  # AWS::NoValue removes the key
-    assert worker.environment["QUEUE_ARN"].startswith("arn:aws:sqs:us-east-1:000000000000:")
+    assert worker.environment["QUEUE_ARN"].startswith("arn:aws:sqs:us-east-1:000000000000:alpha-Queue-")
+    queue_name = worker.environment["QUEUE_ARN"].rsplit(":", 1)[1]
+    assert worker.environment["QUEUE_URL"].endswith(f"/000000000000/{queue_name}")
+    assert worker.environment["TOPIC_ARN"].startswith("arn:aws:sns:us-east-1:000000000000:")
     front_name = report.outputs["FrontName"]
     assert front_name.startswith("alpha-Front-") and len(front_name) <= 64
     front = cloud.get_function(front_name)
@@ -97,7 +104,7 @@ def test_deploy_creates_in_dependency_order_with_real_names_and_arns(cloud: Clou
     assert front.event_invoke_config is not None
     assert front.event_invoke_config.on_failure == worker.arn
     assert report.outputs["WorkerArn"] == worker.arn
-    assert report.warnings == ("Resources Queue: AWS::SQS::Queue is not supported yet; skipped",)
+    assert report.warnings == ("Resources Topic: AWS::SNS::Topic is not supported yet; skipped",)
     result = cloud.invoke(front_name, {"ping": 1})
     assert json.loads(result.payload) == {"from": front_name, "event": {"ping": 1}}
 
@@ -109,7 +116,7 @@ def test_redeploy_updates_changed_deletes_removed_and_keeps_the_rest(cloud: Clou
 
     again = cloud.deploy(folder)
     assert not again.changed
-    assert set(again.unchanged) == set(first.created) - {"Queue"}
+    assert set(again.unchanged) == set(first.created)
     assert again.outputs["FrontName"] == front_name  # the generated name is stable
 
     changed = TWO_FUNCTIONS.replace("dev: {Memory: 256}", "dev: {Memory: 512}")

@@ -1,8 +1,10 @@
 """An order pipeline, written exactly as it would be for AWS Lambda.
 
 ``place`` takes an order and hands it to ``fulfil`` asynchronously. ``fulfil`` succeeds or fails;
-Lambda then sends a record of the outcome to a destination: ``notify`` on success, ``audit_failure``
-on failure (after the async retries are spent).
+Lambda then sends a record of the outcome to a destination: ``notify`` on success, and on failure
+(after the async retries are spent) the failed-orders SQS queue, which ``audit_failure`` consumes in
+batches. A record it cannot audit is reported as a failed batch item: SQS delivers it again, and
+after three receives moves it to the dead-letter queue.
 """
 
 import json
@@ -36,7 +38,8 @@ def place(event, context):
 
 def fulfil(event, context):
     """Fails for an empty order or one with an item out of stock, so retries and the failure destination show."""
-    out_of_stock = [item for item in event["items"] if item in os.environ.get("OUT_OF_STOCK", "").split(",")]
+    unavailable = [*os.environ.get("OUT_OF_STOCK", "").split(","), "poison"]
+    out_of_stock = [item for item in event["items"] if item in unavailable]
     if not event["items"] or out_of_stock:
         raise RuntimeError(f"order {event['orderId']} cannot be fulfilled: {out_of_stock or 'no items'}")
     print(json.dumps({"shipped": event["orderId"], "items": event["items"]}))
@@ -51,11 +54,20 @@ def notify(event, context):
 
 
 def audit_failure(event, context):
-    """On-failure destination: the record of an order that failed every attempt."""
-    order = event["requestPayload"]
-    error = event["responsePayload"]
-    print(
-        f"order {order['orderId']} failed after {event['requestContext']['approximateInvokeCount']} attempt(s): "
-        f"{error['errorType']}: {error['errorMessage']}"
-    )
-    return {"audited": order["orderId"]}
+    """SQS consumer of the failed-orders queue; each message body is a failure record from Lambda."""
+    failures = []
+    for record in event["Records"]:
+        failure = json.loads(record["body"])
+        order = failure["requestPayload"]
+        if "poison" in order["items"]:
+            # cannot be audited: only this message goes back to the queue (ReportBatchItemFailures)
+            receives = record["attributes"]["ApproximateReceiveCount"]
+            print(f"order {order['orderId']} cannot be audited (receive {receives})")
+            failures.append({"itemIdentifier": record["messageId"]})
+            continue
+        error = failure["responsePayload"]
+        print(
+            f"order {order['orderId']} failed after {failure['requestContext']['approximateInvokeCount']} attempt(s): "
+            f"{error['errorType']}: {error['errorMessage']}"
+        )
+    return {"batchItemFailures": failures}

@@ -25,8 +25,30 @@ def _destinations(resource: DeployedResource, names: Mapping[str, str]) -> str |
     return f"{function}: async {', '.join(parts)}" if parts else None
 
 
+def _event_source(resource: DeployedResource, names: Mapping[str, str]) -> str | None:
+    if resource.physical_id.startswith("skipped-"):
+        return None
+    source = str(resource.properties.get("EventSourceArn", ""))
+    function = str(resource.properties.get("FunctionName", ""))
+    parts = source.split(":")
+    label = f"{parts[2]} {parts[5]}" if len(parts) > 5 else source
+    details = [f"batch {resource.properties.get('BatchSize', 10)}"]
+    if window := resource.properties.get("MaximumBatchingWindowInSeconds"):
+        details.append(f"window {window} s")
+    if "ReportBatchItemFailures" in (resource.properties.get("FunctionResponseTypes") or []):
+        details.append("partial batch failures")
+    if (resource.properties.get("FilterCriteria") or {}).get("Filters"):
+        details.append("filtered")
+    if resource.properties.get("Enabled") in (False, "false"):
+        details.append("disabled")
+    return f"{label} → {_short(function, names)} ({', '.join(details)})"
+
+
 #: resource type -> how it reads as a trigger line (trigger services add theirs here)
-TRIGGERS: dict[str, Describe] = {"AWS::Lambda::EventInvokeConfig": _destinations}
+TRIGGERS: dict[str, Describe] = {
+    "AWS::Lambda::EventInvokeConfig": _destinations,
+    "AWS::Lambda::EventSourceMapping": _event_source,
+}
 
 
 def render_summary(
@@ -96,7 +118,13 @@ def render_changes(report: DeployReport) -> str:
 
 
 def _short(target: str, names: Mapping[str, str]) -> str:
-    return names.get(target, target)
+    """A function's name for its ARN; ``sqs <name>`` (and the like) for other ARNs."""
+    if target in names:
+        return names[target]
+    parts = target.split(":")
+    if target.startswith("arn:") and len(parts) == 6 and parts[2] in {"sqs", "sns"}:
+        return f"{parts[2]} {parts[5]}"
+    return target
 
 
 def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from triggerfish.store.queues import QueueMessageStore
+
 
 @dataclass(frozen=True)
 class Document:
@@ -115,6 +117,9 @@ class Store(Protocol):
 
     @property
     def async_events(self) -> AsyncEventStore: ...
+
+    @property
+    def queues(self) -> QueueMessageStore: ...
 
     async def open(self) -> None:
         """Create or migrate the schema and get ready to serve."""

@@ -88,4 +88,11 @@ HANDLERS: Mapping[str, PassiveHandler] = {
     "AWS::Logs::LogGroup": PassiveHandler(log_group),
     "AWS::Lambda::Version": PassiveHandler(lambda_version),
     "AWS::Lambda::Alias": PassiveHandler(lambda_alias),
+    # queue policies grant access; IAM is not enforced locally
+    "AWS::SQS::QueuePolicy": PassiveHandler(
+        lambda context, logical_id, properties: PhysicalResource(generated_name(context.stack_name, logical_id))
+    ),
+    "AWS::SQS::QueueInlinePolicy": PassiveHandler(
+        lambda context, logical_id, properties: PhysicalResource(generated_name(context.stack_name, logical_id))
+    ),
 }

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from triggerfish.config.errors import TemplateError
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.service import LambdaService, Scope
+from triggerfish.services.sqs import SqsService
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Services:
 
     lambda_: LambdaService
     code: CodeStore
+    sqs: SqsService | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from triggerfish.services.lambda_.async_queue import AsyncQueue
 from triggerfish.services.lambda_.concurrency import ConcurrencyGovernor
 from triggerfish.services.lambda_.functions import FunctionRegistry, directory_digest
 from triggerfish.services.lambda_.invoker import Invoker
+from triggerfish.services.lambda_.mappings import EventSourceMappings, LambdaFunctions
 from triggerfish.services.lambda_.models import (
     LATEST,
     EventInvokeConfig,
@@ -78,6 +79,10 @@ class LambdaService:
         self.asynchronous = AsyncInvocations(self.queue, self.functions, self.invoker, deliveries, clock)
         if retry_base_delay is not None:
             self.asynchronous.retry_base_delay = retry_base_delay
+        #: event source mappings; ``app`` attaches queues with ``mappings.attach("sqs", source)``
+        self.mappings = EventSourceMappings(
+            store.documents, clock, tracker, LambdaFunctions(self.functions, self.invoker, self.governor)
+        )
         self._pool = pool
         deliveries.register("lambda", _LambdaDeliverer(self))
 
@@ -86,8 +91,10 @@ class LambdaService:
         for function in self.functions.all():
             self.governor.set_reservation(function.arn, function.reserved_concurrency)
         await self.queue.start(self.asynchronous.handle)
+        await self.mappings.start()
 
     async def close(self) -> None:
+        await self.mappings.close()
         await self.queue.close()
 
     # -- functions -------------------------------------------------------------------------
@@ -154,6 +161,7 @@ class LambdaService:
         )
         created = await self.functions.create(function)
         await self._activate(created)
+        self.mappings.wake_blocked()  # mappings waiting for this function may resume
         return created
 
     async def _activate(self, function: FunctionConfig) -> FunctionConfig:
@@ -258,6 +266,7 @@ class LambdaService:
         self.governor.check_reservation(function.arn, reserved)
         await self.functions.update(function.evolve(reserved_concurrency=reserved))
         self.governor.set_reservation(function.arn, reserved)
+        self.mappings.wake_blocked()
         return reserved
 
     def get_function_concurrency(self, function_name: str, scope: Scope = Scope()) -> int | None:
@@ -267,6 +276,7 @@ class LambdaService:
         function = self.get_function(function_name, scope=scope)
         await self.functions.update(function.evolve(reserved_concurrency=None))
         self.governor.set_reservation(function.arn, None)
+        self.mappings.wake_blocked()
 
     # -- asynchronous invocation settings --------------------------------------------------
 

@@ -9,6 +9,7 @@ from types import TracebackType
 from triggerfish.store.sqlite.async_events import SQLiteAsyncEventStore
 from triggerfish.store.sqlite.connection import connect
 from triggerfish.store.sqlite.documents import SQLiteDocumentStore
+from triggerfish.store.sqlite.queues import SQLiteQueueMessageStore
 from triggerfish.store.sqlite.schema import Migration, bundled_migrations, migrate
 from triggerfish.store.sqlite.writer import Writer
 
@@ -27,6 +28,7 @@ class SQLiteStore:
         self._writer = Writer(partial(connect, path))
         self._documents = SQLiteDocumentStore(self._writer)
         self._async_events = SQLiteAsyncEventStore(self._writer)
+        self._queues = SQLiteQueueMessageStore(self._writer)
         #: The migrations the last :meth:`open` applied (empty when the schema was current).
         self.applied_migrations: tuple[Migration, ...] = ()
 
@@ -37,6 +39,10 @@ class SQLiteStore:
     @property
     def async_events(self) -> SQLiteAsyncEventStore:
         return self._async_events
+
+    @property
+    def queues(self) -> SQLiteQueueMessageStore:
+        return self._queues
 
     @property
     def writer(self) -> Writer:

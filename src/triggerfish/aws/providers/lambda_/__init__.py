@@ -9,6 +9,7 @@ from triggerfish.aws.providers.base import BodyLimit, Call, Reply
 from triggerfish.aws.providers.lambda_.access import AccessOperations
 from triggerfish.aws.providers.lambda_.functions import FunctionOperations, Operation
 from triggerfish.aws.providers.lambda_.invoke import InvokeOperations
+from triggerfish.aws.providers.lambda_.mappings import MappingOperations
 from triggerfish.aws.providers.lambda_.settings import SettingsOperations
 from triggerfish.services.lambda_.code import MAX_ZIPPED_BYTES, CodeStore
 from triggerfish.services.lambda_.service import MAX_SYNC_PAYLOAD, LambdaService
@@ -29,6 +30,7 @@ class LambdaProvider:
             **InvokeOperations(service).table(),
             **SettingsOperations(service).table(),
             **AccessOperations(service).table(),
+            **MappingOperations(service).table(),
         }
 
     def operations(self) -> frozenset[str]:

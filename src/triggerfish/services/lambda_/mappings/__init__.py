@@ -1,0 +1,15 @@
+"""Lambda event source mappings for SQS queues (spec §2.2): API, pollers, batching, results."""
+
+from triggerfish.services.lambda_.mappings.functions import FunctionPort, LambdaFunctions
+from triggerfish.services.lambda_.mappings.manager import EventSourceMappings
+from triggerfish.services.lambda_.mappings.models import EventSourceMapping, MappingState
+from triggerfish.services.lambda_.mappings.scaling import ScalingPolicy
+
+__all__ = [
+    "EventSourceMapping",
+    "EventSourceMappings",
+    "FunctionPort",
+    "LambdaFunctions",
+    "MappingState",
+    "ScalingPolicy",
+]
