@@ -97,3 +97,21 @@ def test_up_benchmark_runs_every_case_once(tmp_path: Path) -> None:
     ]
     for case in report["cases"]:
         assert case["runs"] == 1 and case["answering_median_s"] > 0
+
+
+@pytest.mark.slow
+def test_sqs_benchmark_quick_run(tmp_path: Path) -> None:
+    out = tmp_path / "sqs.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCH.with_name("bench_sqs.py")), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [case["batch_size"] for case in report["throughput"]] == [1, 10, 100]
+    for case in report["throughput"]:
+        assert {"messages", "seconds", "per_second", "raw_sqlite_per_second", "ratio_to_raw"} <= case.keys()
+    assert {"samples", "p50_ms", "p99_ms"} <= report["idle_latency"].keys()

@@ -84,9 +84,10 @@ class Receiver:
     ) -> None:
         """Move ``messages`` (already removed from ``source``) into ``destination`` in one commit.
 
-        To a dead-letter queue a message keeps its id, body, attributes, sent time, receive count
-        and first receive time, and gains DeadLetterQueueSourceArn; a FIFO dead-letter queue gives
-        it a new sequence number and its message id as deduplication id (spec §2.1). Moved back by a
+        To a dead-letter queue a message keeps its id, body, attributes, receive count and first
+        receive time (and, on a standard queue, its sent time), and gains DeadLetterQueueSourceArn;
+        a FIFO dead-letter queue gives it a new sequence number and its message id as deduplication
+        id (spec §2.1). Moved back by a
         move task it starts over: new sent time, never received."""
         copies = [self._copy(source, destination, message, now, dead_lettered) for message in messages]
         stored = [copy.stored(destination.arn) for copy in copies]
@@ -114,11 +115,14 @@ class Receiver:
         deduplication_id = message.deduplication_id
         if dead and destination.config.fifo:
             deduplication_id = message.id
+        # retention counts from the original enqueue time on standard queues; a FIFO dead-letter
+        # queue starts it over (SQS developer guide, "Using dead-letter queues")
+        keeps_time = dead and not destination.config.fifo
         return Message(
             message.id,
             message.body,
             message.attributes,
-            sent_at=message.sent_at if dead else now,
+            sent_at=message.sent_at if keeps_time else now,
             visible_at=now,
             receive_count=message.receive_count if dead else 0,
             first_received_at=message.first_received_at if dead else None,
