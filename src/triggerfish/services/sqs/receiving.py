@@ -51,6 +51,8 @@ class Receiver:
         queues = self._queues
         now = queues.clock.now()
         queues.refresh(queue, now)
+        if not queue.visible_count:
+            return []  # the common answer of a consumer woken for nothing: no more work than this
         max_receives, dead_letter = self._dead_letter_target(queue)
         timeout = queue.config.settings.visibility_timeout if visibility is None else visibility
         taken = queue.take(limit, now, timeout, max_receives)

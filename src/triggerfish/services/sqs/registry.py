@@ -59,6 +59,9 @@ class QueueRegistry:
         return queue
 
     def by_arn(self, arn: str) -> LiveQueue | None:
+        found = self._queues.get(arn)  # the usual case: the ARN as we write it
+        if found is not None:
+            return found
         key = key_from_arn(arn)
         return None if key is None else self._queues.get(key.arn)
 

@@ -209,16 +209,21 @@ class QueuePoller:
         self.wake()
 
     async def _sleep(self, until: float | None) -> None:
-        if until is None:
-            await self._wake.wait()
-            return
-        waiter = asyncio.ensure_future(self._wake.wait())
-        timer = asyncio.ensure_future(self._clock.sleep_until(until))
         try:
-            await asyncio.wait((waiter, timer), return_when=asyncio.FIRST_COMPLETED)
+            if until is None:
+                await self._wake.wait()
+                return
+            waiter = asyncio.ensure_future(self._wake.wait())
+            timer = asyncio.ensure_future(self._clock.sleep_until(until))
+            try:
+                await asyncio.wait((waiter, timer), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                waiter.cancel()
+                timer.cancel()
         finally:
-            waiter.cancel()
-            timer.cancel()
+            # a signal is consumed by the receive that follows; left set, a batching window would spin
+            # on empty receives until it closes
+            self._wake.clear()
 
 
 def _nothing() -> None:
