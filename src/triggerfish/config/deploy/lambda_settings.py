@@ -8,21 +8,21 @@ from typing import Any
 
 from triggerfish.config.deploy.resources import DeployContext, PhysicalResource, as_int, generated_name, require
 from triggerfish.core.errors import ResourceNotFound
-from triggerfish.services.lambda_.models import LATEST
 from triggerfish.services.lambda_.permissions import FunctionPolicies, Grant
+from triggerfish.services.lambda_.validation import split_function_name
 
 
 class EventInvokeConfigHandler:
     """``AWS::Lambda::EventInvokeConfig``: retries, event age and destinations of async invocations."""
 
     async def create(self, context: DeployContext, logical_id: str, properties: Mapping[str, Any]) -> PhysicalResource:
-        function = str(require(properties, "FunctionName"))
-        qualifier = str(require(properties, "Qualifier"))
+        require(properties, "FunctionName")
+        require(properties, "Qualifier")
         destinations = properties.get("DestinationConfig") or {}
         retries = properties.get("MaximumRetryAttempts")
         age = properties.get("MaximumEventAgeInSeconds")
         await context.services.lambda_.put_event_invoke_config(
-            _unqualified(function, qualifier),
+            _function(properties),
             maximum_retry_attempts=None if retries is None else as_int(retries, "MaximumRetryAttempts"),
             maximum_event_age=None if age is None else as_int(age, "MaximumEventAgeInSeconds"),
             on_success=(destinations.get("OnSuccess") or {}).get("Destination"),
@@ -44,7 +44,7 @@ class EventInvokeConfigHandler:
         return await self.create(context, logical_id, properties)
 
     async def delete(self, context: DeployContext, resource: PhysicalResource, properties: Mapping[str, Any]) -> None:
-        function = _unqualified(str(properties.get("FunctionName", "")), str(properties.get("Qualifier", LATEST)))
+        function = _function(properties)
         with contextlib.suppress(ResourceNotFound):
             await context.services.lambda_.delete_event_invoke_config(function, scope=context.scope)
 
@@ -89,12 +89,10 @@ class PermissionHandler:
             )
 
 
-def _unqualified(function: str, qualifier: str) -> str:
-    """The function's name from a name, ARN or partial ARN; only ``$LATEST`` runs locally."""
-    if function.startswith("arn:"):
-        parts = function.split(":")
-        return parts[6] if len(parts) > 6 else function
-    return function.split(":", 1)[0]
+def _function(properties: Mapping[str, Any]) -> str:
+    """The function's name from a name, partial ARN or ARN; only ``$LATEST`` runs locally, so a
+    qualifier (``Qualifier`` or in the ARN) still names the function itself."""
+    return split_function_name(str(properties.get("FunctionName", "")))[0]
 
 
 def _optional(properties: Mapping[str, Any], key: str) -> str | None:

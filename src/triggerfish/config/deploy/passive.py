@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from triggerfish.config.deploy.resources import DeployContext, PhysicalResource, generated_name
+from triggerfish.services.lambda_.validation import split_function_name
 
 
 class PassiveHandler:
@@ -75,10 +76,8 @@ def lambda_alias(context: DeployContext, logical_id: str, properties: Mapping[st
 
 
 def _function_arn(context: DeployContext, function: str) -> str:
-    if function.startswith("arn:"):
-        return ":".join(function.split(":")[:7])
-    scope = context.scope
-    return f"arn:aws:lambda:{scope.region}:{scope.account}:function:{function.split(':', 1)[0]}"
+    name, _, region, account = split_function_name(function)
+    return f"arn:aws:lambda:{region or context.scope.region}:{account or context.scope.account}:function:{name}"
 
 
 HANDLERS: Mapping[str, PassiveHandler] = {
