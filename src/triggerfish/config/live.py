@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from triggerfish.config.deploy.engine import Deployer, DeployReport
-from triggerfish.config.errors import TemplateError
+from triggerfish.config.deploy.lambda_function import folder_digest
 from triggerfish.config.model import AppDefinition
 from triggerfish.core.errors import ResourceNotFound, TriggerfishError
 from triggerfish.services.lambda_.service import LambdaService, Scope
@@ -159,11 +159,14 @@ class LiveApp:
 
     async def _reload(self, paths: list[Path]) -> LiveEvent | None:
         reloaded: list[str] = []
+        digests: dict[str, tuple[str, int]] = {}
         for name, folder in self.functions().items():
             root = Path(folder).resolve()
             if any(path.is_relative_to(root) for path in paths):
                 try:
-                    await self._lambda.reload_code(name, scope=self.scope)
+                    # the functions of a serverless.yml share one folder: its digest is read once
+                    digest = folder_digest(digests, folder)
+                    await self._lambda.update_function_code(name, code_dir=folder, scope=self.scope, code_digest=digest)
                 except TriggerfishError as exc:
                     log.warning("cannot reload %s: %s", name, exc.message)
                     continue
@@ -180,6 +183,3 @@ def _outermost(roots: list[Path], ignored: tuple[Path, ...]) -> list[Path]:
         if not any(root.is_relative_to(parent) for parent in kept):
             kept.append(root)
     return kept
-
-
-__all__ = ["DeployFailed", "LiveApp", "LiveEvent", "Redeployed", "Reloaded", "TemplateError"]

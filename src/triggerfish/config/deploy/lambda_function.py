@@ -190,7 +190,17 @@ async def refresh_code(context: DeployContext, resource: PhysicalResource) -> bo
     function = service.get_function(resource.physical_id, scope=context.scope)
     if context.services.code.owns(function.code_dir) or not Path(function.code_dir).is_dir():
         return False
-    if directory_digest(function.code_dir)[0] == function.code_sha256:
+    digest = folder_digest(context.folder_digests, function.code_dir)
+    if digest[0] == function.code_sha256:
         return False
-    await service.reload_code(function.name, scope=context.scope)
+    await service.update_function_code(
+        function.name, code_dir=function.code_dir, scope=context.scope, code_digest=digest
+    )
     return True
+
+
+def folder_digest(cache: dict[str, tuple[str, int]], folder: str) -> tuple[str, int]:
+    """A code folder's digest, read once however many functions share the folder (serverless.yml's do)."""
+    if folder not in cache:
+        cache[folder] = directory_digest(folder)
+    return cache[folder]

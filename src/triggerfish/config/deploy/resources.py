@@ -35,6 +35,8 @@ class DeployContext:
     runtime_fallback: bool = False
     #: notes for the user gathered while deploying ("python3.9 runs as python3.11 here")
     warnings: list[str] = field(default_factory=list)
+    #: code folder -> its digest, read once per deployment
+    folder_digests: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
