@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import pytest
+from shapes import assert_same_shape, is_placeholder
 
 from triggerfish.core.payloads.apigateway import http_api_event, rest_api_event
 from triggerfish.core.payloads.attributes import MessageAttribute
@@ -30,33 +31,6 @@ from triggerfish.core.payloads.sqs import sqs_record
 
 DATA = Path(__file__).parent / "data" / "events"
 Rebuild = Callable[[dict[str, Any]], Any]
-
-
-def assert_same_shape(built: Any, sample: Any, *, values: bool = False, where: str = "$") -> None:
-    """Same keys at every level and values of the same JSON types; with ``values``, equal values too."""
-    if _is_placeholder(sample):
-        return
-    if isinstance(sample, dict):
-        assert isinstance(built, dict), f"{where}: expected an object, built {built!r}"
-        assert set(built) == set(sample), f"{where}: keys differ: built {sorted(built)}, sample {sorted(sample)}"
-        for key, value in sample.items():
-            assert_same_shape(built[key], value, values=values, where=f"{where}.{key}")
-    elif isinstance(sample, list):
-        assert isinstance(built, list), f"{where}: expected a list, built {built!r}"
-        assert len(built) == len(sample), f"{where}: {len(built)} items built, {len(sample)} in the sample"
-        for index, (built_item, sample_item) in enumerate(zip(built, sample, strict=True)):
-            assert_same_shape(built_item, sample_item, values=values, where=f"{where}[{index}]")
-    else:
-        assert type(built) is type(sample), f"{where}: built {built!r}, sample {sample!r}"
-        assert not values or built == sample, f"{where}: built {built!r}, sample {sample!r}"
-
-
-# the SQS recordings hid two attributes behind bare words rather than <placeholders>
-_BARE_PLACEHOLDERS = frozenset({"sent-timestamp", "sender-id"})
-
-
-def _is_placeholder(value: Any) -> bool:
-    return isinstance(value, str) and ((value.startswith("<") and value.endswith(">")) or value in _BARE_PLACEHOLDERS)
 
 
 def _load(name: str) -> Any:
@@ -118,7 +92,7 @@ def _sqs(record: dict[str, Any]) -> Any:
         receive_count=int(attributes["ApproximateReceiveCount"]),
         sender_id=attributes["SenderId"],
         message_attributes=message_attributes,
-        md5_of_body=None if _is_placeholder(record["md5OfBody"]) else record["md5OfBody"],
+        md5_of_body=None if is_placeholder(record["md5OfBody"]) else record["md5OfBody"],
         dead_letter_queue_source_arn=attributes.get("DeadLetterQueueSourceArn"),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -10,7 +12,7 @@ import pytest
 
 from triggerfish.core.clock import VirtualClock
 from triggerfish.services.sqs import SqsService
-from triggerfish.services.sqs.models import OutgoingMessage
+from triggerfish.services.sqs.models import MoveTaskStatus, OutgoingMessage
 from triggerfish.store.factory import open_store
 
 Opener = Callable[[], AbstractAsyncContextManager[SqsService]]
@@ -98,3 +100,52 @@ async def test_a_deleted_queue_stays_deleted(running: Opener) -> None:
         assert sqs.list_queues() == ([], None)
         url = await sqs.create_queue("q")
         assert await sqs.receive_message(url) == []
+
+
+async def test_a_running_move_task_carries_on_after_a_restart(running: Opener, clock: VirtualClock) -> None:
+    arn = "arn:aws:sqs:us-east-1:000000000000:"
+    async with running() as sqs:
+        await sqs.create_queue("dlq")
+        policy = json.dumps({"deadLetterTargetArn": f"{arn}dlq", "maxReceiveCount": 1})
+        source = await sqs.create_queue("src", {"RedrivePolicy": policy, "VisibilityTimeout": "10"})
+        for n in range(4):
+            await sqs.send_message(source, OutgoingMessage(str(n)))
+        assert len(await sqs.receive_message(source, max_messages=10)) == 4
+        await clock.advance(10)
+        assert await sqs.receive_message(source, max_messages=10) == []  # all four dead-lettered
+        handle = await sqs.start_message_move_task(f"{arn}dlq", max_per_second=1)
+        await clock.advance(0)
+        await _until(lambda: sqs.list_message_move_tasks(f"{arn}dlq")[0].moved == 1)
+    async with running() as sqs:
+        (task,) = sqs.list_message_move_tasks(f"{arn}dlq")
+        assert (task.task_handle, task.status, task.to_move) == (handle, MoveTaskStatus.RUNNING, 4)
+        for _ in range(5):
+            await clock.advance(1)
+            await asyncio.sleep(0.01)
+        await _until(lambda: sqs.list_message_move_tasks(f"{arn}dlq")[0].status is MoveTaskStatus.COMPLETED)
+        assert sqs.list_message_move_tasks(f"{arn}dlq")[0].moved == 4
+        assert sorted(m.body for m in await sqs.receive_message(source, max_messages=10)) == ["0", "1", "2", "3"]
+
+
+async def test_a_cancelling_move_task_is_cancelled_after_a_restart(running: Opener, clock: VirtualClock) -> None:
+    arn = "arn:aws:sqs:us-east-1:000000000000:"
+    async with running() as sqs:
+        await sqs.create_queue("dlq")
+        policy = json.dumps({"deadLetterTargetArn": f"{arn}dlq", "maxReceiveCount": 1})
+        source = await sqs.create_queue("src", {"RedrivePolicy": policy, "VisibilityTimeout": "10"})
+        for n in range(3):
+            await sqs.send_message(source, OutgoingMessage(str(n)))
+        await sqs.receive_message(source, max_messages=10)
+        await clock.advance(10)
+        await sqs.receive_message(source, max_messages=10)
+        handle = await sqs.start_message_move_task(f"{arn}dlq", max_per_second=1)
+        await sqs.cancel_message_move_task(handle)
+    async with running() as sqs:
+        (task,) = sqs.list_message_move_tasks(f"{arn}dlq")
+        assert task.status is MoveTaskStatus.CANCELLED
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    async with asyncio.timeout(5):
+        while not condition():
+            await asyncio.sleep(0.001)

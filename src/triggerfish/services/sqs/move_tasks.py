@@ -2,7 +2,9 @@
 
 A task runs in the background on the injected clock, moving at most ``MaxNumberOfMessagesPerSecond``
 messages a second (as fast as it can without one). Each step is one store transfer, so a crash
-never loses or doubles a message; the task itself is not resumed after a restart.
+never loses or doubles a message. Tasks are journalled when they start, after each step and when they end:
+after a restart a running task carries on (its count of moved messages may trail by the last step), a
+cancelling one ends cancelled, and the recent ones are still listed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from triggerfish.core.clock import Clock
 from triggerfish.services.sqs.errors import InvalidParameterValue, ResourceNotFound
 from triggerfish.services.sqs.message import Message
 from triggerfish.services.sqs.models import MoveTaskStatus, MoveTaskView
+from triggerfish.services.sqs.move_task_journal import MoveTaskJournal, TaskRecord
 from triggerfish.services.sqs.queue_state import LiveQueue
 from triggerfish.services.sqs.receiving import Receiver
 from triggerfish.services.sqs.registry import QueueRegistry
@@ -47,6 +50,35 @@ class _Task:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     runner: asyncio.Task[None] | None = None
 
+    def record(self) -> TaskRecord:
+        return TaskRecord(
+            self.id,
+            self.handle,
+            self.source_arn,
+            self.destination_arn,
+            self.rate,
+            self.to_move,
+            self.started_at,
+            self.moved,
+            self.status,
+            self.failure_reason,
+        )
+
+    @classmethod
+    def from_record(cls, record: TaskRecord) -> _Task:
+        return cls(
+            record.id,
+            record.handle,
+            record.source_arn,
+            record.destination_arn,
+            record.rate,
+            record.to_move,
+            record.started_at,
+            record.moved,
+            record.status,
+            record.failure_reason,
+        )
+
     def view(self) -> MoveTaskView:
         return MoveTaskView(
             self.handle,
@@ -62,13 +94,28 @@ class _Task:
 
 
 class MoveTasks:
-    def __init__(self, registry: QueueRegistry, receiver: Receiver, clock: Clock) -> None:
+    def __init__(self, registry: QueueRegistry, receiver: Receiver, clock: Clock, journal: MoveTaskJournal) -> None:
         self._registry = registry
         self._receiver = receiver
         self._clock = clock
+        self._journal = journal
         self._tasks: dict[str, list[_Task]] = {}  # by source ARN, newest last
 
-    def start(self, source_arn: str, destination_arn: str | None, rate: int | None) -> str:
+    async def resume(self) -> None:
+        """Reload the journal after a restart: running tasks carry on, cancelling ones end cancelled."""
+        for record in await self._journal.read_all():
+            task = _Task.from_record(record)
+            if self._registry.by_arn(task.source_arn) is None:
+                await self._journal.forget(task.id)
+                continue
+            self._tasks.setdefault(task.source_arn, []).append(task)
+            if task.status is MoveTaskStatus.CANCELLING:
+                task.status = MoveTaskStatus.CANCELLED
+                await self._journal.write(task.record())
+            elif task.status is MoveTaskStatus.RUNNING:
+                task.runner = asyncio.get_running_loop().create_task(self._run(task))
+
+    async def start(self, source_arn: str, destination_arn: str | None, rate: int | None) -> str:
         source = self._registry.by_arn(source_arn)
         if source is None:
             raise ResourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.")
@@ -104,6 +151,9 @@ class MoveTasks:
             self._clock.now(),
         )
         tasks.append(task)
+        await self._journal.write(task.record())
+        for dropped in tasks[:-MAX_LISTED]:
+            await self._journal.forget(dropped.id)
         del tasks[:-MAX_LISTED]
         task.runner = asyncio.get_running_loop().create_task(self._run(task))
         return task.handle
@@ -120,7 +170,7 @@ class MoveTasks:
         tasks = self._tasks.get(source_arn, [])
         return [task.view() for task in reversed(tasks)][:limit]
 
-    def cancel(self, handle: str) -> int:
+    async def cancel(self, handle: str) -> int:
         task_id, source_arn = _decode_handle(handle)
         if self._registry.by_arn(source_arn) is None:
             raise ResourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.")
@@ -128,13 +178,15 @@ class MoveTasks:
         if task is None or task.status is not MoveTaskStatus.RUNNING:
             raise ResourceNotFound("Task does not exist.")
         task.status = MoveTaskStatus.CANCELLING
+        await self._journal.write(task.record())
         task.wake.set()
         return task.moved
 
-    def forget(self, arn: str) -> None:
+    async def forget(self, arn: str) -> None:
         """The queue ``arn`` was deleted: its own tasks end."""
         for task in self._tasks.pop(arn, []):
             task.wake.set()
+            await self._journal.forget(task.id)
 
     async def close(self) -> None:
         runners = [task.runner for tasks in self._tasks.values() for task in tasks if task.runner is not None]
@@ -150,6 +202,8 @@ class MoveTasks:
         except Exception:
             log.exception("message move task %s failed", task.id)
             task.status, task.failure_reason = MoveTaskStatus.FAILED, "InternalError"
+        if self._registry.by_arn(task.source_arn) is not None:
+            await self._journal.write(task.record())
 
     async def _move_all(self, task: _Task) -> None:
         next_step = self._clock.now()
@@ -160,6 +214,7 @@ class MoveTasks:
                 return
             step = min(task.rate or UNLIMITED_STEP, task.to_move - task.moved)
             refused = await self._step(task, source, step)
+            await self._journal.write(task.record())
             if refused:
                 task.status, task.failure_reason = MoveTaskStatus.FAILED, _NON_EXISTENT
                 return

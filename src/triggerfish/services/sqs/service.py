@@ -25,6 +25,7 @@ from triggerfish.services.sqs.models import (
     Scope,
     SendResult,
 )
+from triggerfish.services.sqs.move_task_journal import MoveTaskJournal
 from triggerfish.services.sqs.move_tasks import MoveTasks
 from triggerfish.services.sqs.naming import DEFAULT_BASE_URL, QueueKey, key_from_url
 from triggerfish.services.sqs.queue_state import LiveQueue
@@ -51,7 +52,7 @@ class SqsService:
         self.registry = QueueRegistry(store.documents, self.queues, clock)
         self.sender = Sender(self.queues)
         self.receiver = Receiver(self.queues)
-        self.move_tasks = MoveTasks(self.registry, self.receiver, clock)
+        self.move_tasks = MoveTasks(self.registry, self.receiver, clock, MoveTaskJournal(store.documents, clock))
         #: the port Lambda's event source mappings consume queues through
         self.source = SqsQueueSource(self)
         if deliveries is not None:
@@ -59,6 +60,7 @@ class SqsService:
 
     async def start(self) -> None:
         await self.registry.load()
+        await self.move_tasks.resume()
 
     async def close(self) -> None:
         await self.move_tasks.close()
@@ -135,7 +137,7 @@ class SqsService:
     async def delete_queue(self, url: str, *, scope: Scope = _HERE) -> None:
         queue = self.resolve(url, scope)
         await self.registry.delete(queue)
-        self.move_tasks.forget(queue.arn)
+        await self.move_tasks.forget(queue.arn)
 
     async def purge_queue(self, url: str, *, scope: Scope = _HERE) -> None:
         queue = self.resolve(url, scope)
@@ -248,16 +250,16 @@ class SqsService:
 
     # --- move tasks -------------------------------------------------------------------------------
 
-    def start_message_move_task(
+    async def start_message_move_task(
         self, source_arn: str, destination_arn: str | None = None, max_per_second: int | None = None
     ) -> str:
-        return self.move_tasks.start(source_arn, destination_arn, max_per_second)
+        return await self.move_tasks.start(source_arn, destination_arn, max_per_second)
 
     def list_message_move_tasks(self, source_arn: str, max_results: int | None = None) -> list[MoveTaskView]:
         return self.move_tasks.list(source_arn, max_results)
 
-    def cancel_message_move_task(self, task_handle: str) -> int:
-        return self.move_tasks.cancel(task_handle)
+    async def cancel_message_move_task(self, task_handle: str) -> int:
+        return await self.move_tasks.cancel(task_handle)
 
 
 def _outcome(ids: Sequence[str], results: Sequence[SendResult | SqsError | None]) -> BatchOutcome:

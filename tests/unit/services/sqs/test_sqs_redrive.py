@@ -90,7 +90,7 @@ async def test_redrive_back_to_the_source(sqs: SqsService, clock: VirtualClock) 
         await sqs.send_message(source, OutgoingMessage(body))
     await fail_receives(sqs, clock, source, 1)
     assert await sqs.receive_message(source, max_messages=10) == []
-    handle = sqs.start_message_move_task(f"{ARN}dlq")
+    handle = await sqs.start_message_move_task(f"{ARN}dlq")
     (running,) = sqs.list_message_move_tasks(f"{ARN}dlq")
     assert running.task_handle == handle and running.to_move == 2
     await clock.advance(0)
@@ -110,7 +110,7 @@ async def test_redrive_to_a_destination_at_a_rate(sqs: SqsService, clock: Virtua
         await sqs.send_message(source, OutgoingMessage(str(n)))
     await fail_receives(sqs, clock, source, 1)
     await sqs.receive_message(source, max_messages=10)
-    sqs.start_message_move_task(f"{ARN}dlq", f"{ARN}other", max_per_second=2)
+    await sqs.start_message_move_task(f"{ARN}dlq", f"{ARN}other", max_per_second=2)
     await clock.advance(0)
     await until(lambda: task_state(sqs)[1] >= 2)
     assert task_state(sqs)[1] == 2  # the next two wait for the next second
@@ -130,32 +130,32 @@ async def test_cancel_a_move_task(sqs: SqsService, clock: VirtualClock) -> None:
         await sqs.send_message(source, OutgoingMessage(str(n)))
     await fail_receives(sqs, clock, source, 1)
     await sqs.receive_message(source, max_messages=10)
-    handle = sqs.start_message_move_task(f"{ARN}dlq", max_per_second=1)
+    handle = await sqs.start_message_move_task(f"{ARN}dlq", max_per_second=1)
     with pytest.raises(InvalidParameterValue, match=r"^There is already a task running."):
-        sqs.start_message_move_task(f"{ARN}dlq")
+        await sqs.start_message_move_task(f"{ARN}dlq")
     await clock.advance(0)
     await until(lambda: task_state(sqs)[1] == 1)
-    assert sqs.cancel_message_move_task(handle) == 1
+    assert await sqs.cancel_message_move_task(handle) == 1
     await clock.advance(5)
     await until(lambda: task_state(sqs)[0] is MoveTaskStatus.CANCELLED)
     tasks = sqs.list_message_move_tasks(f"{ARN}dlq", max_results=10)
     assert [(t.status, t.moved) for t in tasks] == [(MoveTaskStatus.CANCELLED, 1)]
     with pytest.raises(ResourceNotFound, match=r"^Task does not exist.$"):
-        sqs.cancel_message_move_task(handle)
+        await sqs.cancel_message_move_task(handle)
 
 
 async def test_move_task_errors(sqs: SqsService) -> None:
     await pipe(sqs)
     with pytest.raises(ResourceNotFound, match=r"SourceArn parameter doesn't exist"):
-        sqs.start_message_move_task(f"{ARN}missing")
+        await sqs.start_message_move_task(f"{ARN}missing")
     with pytest.raises(InvalidParameterValue, match=r"^Source queue must be configured as a Dead Letter Queue.$"):
-        sqs.start_message_move_task(f"{ARN}src")
+        await sqs.start_message_move_task(f"{ARN}src")
     with pytest.raises(ResourceNotFound, match=r"DestinationArn parameter doesn't exist"):
-        sqs.start_message_move_task(f"{ARN}dlq", f"{ARN}missing")
+        await sqs.start_message_move_task(f"{ARN}dlq", f"{ARN}missing")
     with pytest.raises(InvalidParameterValue, match=r"MaxNumberOfMessagesPerSecond"):
-        sqs.start_message_move_task(f"{ARN}dlq", max_per_second=501)
+        await sqs.start_message_move_task(f"{ARN}dlq", max_per_second=501)
     with pytest.raises(InvalidParameterValue, match=r"^Value for parameter TaskHandle is invalid.$"):
-        sqs.cancel_message_move_task("not a handle")
+        await sqs.cancel_message_move_task("not a handle")
 
 
 async def test_a_move_task_fails_when_its_destination_is_deleted(sqs: SqsService, clock: VirtualClock) -> None:
@@ -165,7 +165,7 @@ async def test_a_move_task_fails_when_its_destination_is_deleted(sqs: SqsService
         await sqs.send_message(source, OutgoingMessage(str(n)))
     await fail_receives(sqs, clock, source, 1)
     await sqs.receive_message(source, max_messages=10)
-    sqs.start_message_move_task(f"{ARN}dlq", f"{ARN}other", max_per_second=1)
+    await sqs.start_message_move_task(f"{ARN}dlq", f"{ARN}other", max_per_second=1)
     await clock.advance(0)
     await until(lambda: task_state(sqs)[1] == 1)
     await sqs.delete_queue(other)

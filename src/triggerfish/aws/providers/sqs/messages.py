@@ -82,7 +82,7 @@ class MessageOperations:
 
     async def start_message_move_task(self, call: Call) -> Reply:
         p = call.params
-        handle = self._service.start_message_move_task(
+        handle = await self._service.start_message_move_task(
             p["SourceArn"], p.get("DestinationArn"), p.get("MaxNumberOfMessagesPerSecond")
         )
         return Reply({"TaskHandle": handle})
@@ -93,7 +93,7 @@ class MessageOperations:
         return Reply({"Results": [shapes.move_task(view) for view in views]})
 
     async def cancel_message_move_task(self, call: Call) -> Reply:
-        moved = self._service.cancel_message_move_task(call.params["TaskHandle"])
+        moved = await self._service.cancel_message_move_task(call.params["TaskHandle"])
         return Reply({"ApproximateNumberOfMessagesMoved": moved})
 
 
