@@ -68,7 +68,8 @@ def test_a_record_delivered_with_message_attributes_is_the_one_aws_recorded(clou
     )
     cloud.settle()
 
-    delivered = cloud.invocations_of("recorded-sqs")[0].event_json()["Records"]
+    event: Any = cloud.invocations_of("recorded-sqs")[0].event_json()
+    delivered = event["Records"]
     assert len(delivered) == 1
     record = delivered[0]
     expected = {
