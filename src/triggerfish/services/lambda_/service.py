@@ -41,6 +41,7 @@ from triggerfish.services.lambda_.models import (
     UpdateStatus,
 )
 from triggerfish.services.lambda_.records import InvokeResult, log_tail
+from triggerfish.services.lambda_.urls import DEFAULT_BASE_URL, FunctionUrls
 from triggerfish.store.interfaces import AsyncEvent, Store
 
 MAX_SYNC_PAYLOAD = 6_291_456
@@ -83,11 +84,14 @@ class LambdaService:
         self.mappings = EventSourceMappings(
             store.documents, clock, tracker, LambdaFunctions(self.functions, self.invoker, self.governor)
         )
+        #: function URLs; their addresses use the AWS endpoint's URL once the app listens
+        self.urls = FunctionUrls(self, store.documents, clock, lambda: self.invoker.endpoint_url or DEFAULT_BASE_URL)
         self._pool = pool
         deliveries.register("lambda", _LambdaDeliverer(self))
 
     async def start(self) -> None:
         await self.functions.load()
+        await self.urls.load()
         for function in self.functions.all():
             self.governor.set_reservation(function.arn, function.reserved_concurrency)
         await self.queue.start(self.asynchronous.handle)
@@ -249,6 +253,7 @@ class LambdaService:
     async def delete_function(self, function_name: str, scope: Scope = Scope()) -> FunctionConfig:
         function = self.get_function(function_name, scope=scope)
         deleted = await self.functions.delete(function.scope, function.name)
+        await self.urls.drop_function(function.scope, function.name)
         self.governor.set_reservation(function.arn, None)
         self.invoker.forget(function)
         return deleted

@@ -11,6 +11,7 @@ from triggerfish.aws.providers.lambda_.functions import FunctionOperations, Oper
 from triggerfish.aws.providers.lambda_.invoke import InvokeOperations
 from triggerfish.aws.providers.lambda_.mappings import MappingOperations
 from triggerfish.aws.providers.lambda_.settings import SettingsOperations
+from triggerfish.aws.providers.lambda_.urls import UrlOperations
 from triggerfish.services.lambda_.code import MAX_ZIPPED_BYTES, CodeStore
 from triggerfish.services.lambda_.service import MAX_SYNC_PAYLOAD, LambdaService
 
@@ -31,6 +32,7 @@ class LambdaProvider:
             **SettingsOperations(service).table(),
             **AccessOperations(service).table(),
             **MappingOperations(service).table(),
+            **UrlOperations(service).table(),
         }
 
     def operations(self) -> frozenset[str]:
