@@ -22,6 +22,9 @@ from typing import Any
 from triggerfish.config.errors import TemplateError
 from triggerfish.config.serverless import naming
 from triggerfish.config.serverless.events import FunctionEvent, StackBuilder, compile_event
+from triggerfish.config.serverless.events.http import finish_rest_api
+from triggerfish.config.serverless.events.http_api import finish_http_api
+from triggerfish.config.serverless.function_url import compile_function_url, function_url_outputs
 from triggerfish.config.serverless.resources import expect_mapping, merge_resources
 
 TEMPLATE_DESCRIPTION = "The AWS CloudFormation template for this Serverless application"
@@ -106,11 +109,13 @@ def compile_service(config: Mapping[str, Any], *, stage: str, region: str, file:
     package = _dict(config.get("package"))
     for function in functions:
         _compile_function(stack, function, functions, package)
+    # the APIs are complete once every function's events are in
+    outputs = {**finish_rest_api(stack), **finish_http_api(stack), **function_url_outputs(stack)}
     template: dict[str, Any] = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": TEMPLATE_DESCRIPTION,
         "Resources": stack.resources,
-        "Outputs": {},
+        "Outputs": outputs,
     }
     merge_resources(template, config.get("resources"), file)
     stack_name = provider.get("stackName")
@@ -220,8 +225,8 @@ def _compile_function(
         resource["Condition"] = config["condition"]
     stack.add(naming.lambda_logical_id(function.key), resource)
     _event_invoke_config(stack, function, functions)
-    if config.get("url"):
-        stack.warn(f"functions.{function.key}.url: function URLs are not supported yet; skipped")
+    if config.get("url") is not None and config["url"] is not False:
+        compile_function_url(stack, function.key, config["url"])
     _events(stack, function, properties["Role"], _role_resource(function.role))
 
 

@@ -34,7 +34,17 @@ def test_resources_in_order(app: AppDefinition) -> None:
         ("SendDashmailUnderscorev2LogGroup", "AWS::Logs::LogGroup"),
         ("IamRoleLambdaExecution", "AWS::IAM::Role"),
         ("HelloLambdaFunction", "AWS::Lambda::Function"),
+        ("HttpApi", "AWS::ApiGatewayV2::Api"),
+        ("HttpApiStage", "AWS::ApiGatewayV2::Stage"),
+        ("HttpApiIntegrationHello", "AWS::ApiGatewayV2::Integration"),
+        ("HelloLambdaPermissionHttpApi", "AWS::Lambda::Permission"),
+        ("HttpApiRouteGetHello", "AWS::ApiGatewayV2::Route"),
         ("SendDashmailUnderscorev2LambdaFunction", "AWS::Lambda::Function"),
+        ("ApiGatewayRestApi", "AWS::ApiGateway::RestApi"),
+        ("ApiGatewayResourceMail", "AWS::ApiGateway::Resource"),
+        ("ApiGatewayMethodMailPost", "AWS::ApiGateway::Method"),
+        ("SendDashmailUnderscorev2LambdaPermissionApiGateway", "AWS::Lambda::Permission"),
+        ("ApiGatewayDeployment90074a5816876776", "AWS::ApiGateway::Deployment"),
     ]
 
 
@@ -119,8 +129,6 @@ def test_execution_role(app: AppDefinition) -> None:
 def test_skipped_things_are_warnings(app: AppDefinition) -> None:
     assert app.warnings == (
         "plugins: plugins are not run (serverless-python-requirements); skipped",
-        "functions.hello.events[0]: 'httpApi' events are not supported yet; skipped",
-        "functions.send-mail_v2.events[0]: 'http' events are not supported yet; skipped",
     )
 
 

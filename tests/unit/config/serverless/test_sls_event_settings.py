@@ -282,6 +282,7 @@ def test_functions_from_several_files_are_merged(tmp_path: Path) -> None:
     assert two.depends_on == ("TwoLogGroup", "TwoRole")
 
 
-def test_function_url_is_a_warning(tmp_path: Path) -> None:
+def test_function_url_is_compiled_without_warnings(tmp_path: Path) -> None:
     app = load(tmp_path, "f:\n  handler: h.f\n  url: true\n")
-    assert app.warnings == ("functions.f.url: function URLs are not supported yet; skipped",)
+    assert app.warnings == ()
+    assert app.template.resources["FLambdaFunctionUrl"].type == "AWS::Lambda::Url"

@@ -12,6 +12,8 @@ from typing import Any
 
 from triggerfish.config.serverless.events.context import EventCompiler, FunctionEvent, StackBuilder
 from triggerfish.config.serverless.events.event_bridge import compile_event_bridge
+from triggerfish.config.serverless.events.http import compile_http
+from triggerfish.config.serverless.events.http_api import compile_http_api
 from triggerfish.config.serverless.events.s3 import compile_s3
 from triggerfish.config.serverless.events.schedule import compile_schedule
 from triggerfish.config.serverless.events.sns import compile_sns
@@ -28,6 +30,8 @@ EVENT_COMPILERS: Mapping[str, EventCompiler] = MappingProxyType(
         "sns": compile_sns,
         "s3": compile_s3,
         "eventBridge": compile_event_bridge,
+        "http": compile_http,
+        "httpApi": compile_http_api,
     }
 )
 

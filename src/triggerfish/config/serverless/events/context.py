@@ -36,6 +36,9 @@ class StackBuilder:
         self.role_statements = role_statements
         self.trusted_services: list[str] = ["lambda.amazonaws.com"]
         self._counters: dict[tuple[str, str], int] = {}
+        #: what an event type's compiler keeps across the events of the whole service (one REST API for
+        #: every ``http`` event), by event type
+        self.shared: dict[str, Any] = {}
 
     def add(self, logical_id: str, resource: dict[str, Any]) -> None:
         """Add (or replace) one resource, as the framework's ``Object.assign`` on ``Resources`` does."""
