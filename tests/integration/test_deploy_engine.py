@@ -12,6 +12,7 @@ import pytest
 from triggerfish.cloud import Cloud
 from triggerfish.config.errors import TemplateError
 from triggerfish.core.errors import ResourceNotFound
+from triggerfish.services.lambda_.service import Scope
 
 HANDLER = "def handler(event, context):\n    return {'from': context.function_name, 'event': event}\n"
 
@@ -198,3 +199,45 @@ def test_unknown_get_att_attribute(cloud: Cloud, tmp_path: Path) -> None:
     template = TWO_FUNCTIONS.replace("WORKER: !Ref Worker", "WORKER: !GetAtt Worker.Nope")
     with pytest.raises(TemplateError, match=r"Resources.Front\b.*Worker does not support attribute type Nope"):
         cloud.deploy(_app(tmp_path, template, "eta"))
+
+
+FUNCTION_URL = """
+Resources:
+  Hello:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.11
+      Code: src
+      Role: arn:aws:iam::000000000000:role/r
+  HelloUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: !GetAtt Hello.Arn
+      AuthType: {auth}
+      Cors:
+        AllowOrigins: ["https://example.com"]
+        MaxAge: 60
+Outputs:
+  Url:
+    Value: !GetAtt HelloUrl.FunctionUrl
+"""
+
+
+def test_function_urls_are_created_updated_and_deleted(cloud: Cloud, tmp_path: Path) -> None:
+    folder = _app(tmp_path, FUNCTION_URL.replace("{auth}", "NONE"), "urls")
+    report = cloud.deploy(folder)
+    url = report.outputs["Url"]
+    assert ".lambda-url.us-east-1.localhost" in url
+    name = next(f.name for f in cloud.app.lambda_.list_functions() if f.name.startswith("urls-Hello-"))
+    (config,) = cloud.app.lambda_.urls.list(name, scope=Scope())
+    assert config.auth_type == "NONE"
+    assert config.cors is not None and config.cors.allow_origins == ("https://example.com",)
+    (folder / "template.yaml").write_text(FUNCTION_URL.replace("{auth}", "AWS_IAM"))
+    again = cloud.deploy(folder)
+    assert again.outputs["Url"] == url  # updated in place: same URL
+    (config,) = cloud.app.lambda_.urls.list(name, scope=Scope())
+    assert config.auth_type == "AWS_IAM"
+    (folder / "template.yaml").write_text(FUNCTION_URL.split("  HelloUrl:")[0])
+    cloud.deploy(folder)
+    assert cloud.app.lambda_.urls.list(name, scope=Scope()) == []
