@@ -10,6 +10,7 @@ from pathlib import Path
 
 from triggerfish.aws.auth import DEFAULT_CREDENTIALS, Authenticator
 from triggerfish.aws.endpoint import AwsApp
+from triggerfish.aws.providers.apigateway import ApiGatewayProvider
 from triggerfish.aws.providers.lambda_ import LambdaProvider
 from triggerfish.aws.providers.sqs import SqsProvider
 from triggerfish.aws.server import EndpointApp, HttpServer
@@ -22,6 +23,7 @@ from triggerfish.runtime.interpreters import host_runtime
 from triggerfish.runtime.logs import LogSink
 from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE, EnvironmentPool
 from triggerfish.runtime.zygote import DEFAULT_PRELOAD
+from triggerfish.services.apigateway import RestApiService
 from triggerfish.services.lambda_.async_invocations import LOCAL_RETRY_BASE_DELAY
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.concurrency import DEFAULT_ACCOUNT_LIMIT, ConcurrencyGovernor
@@ -74,10 +76,18 @@ class App:
             retry_base_delay=settings.retry_base_delay,
         )
         self.lambda_.mappings.attach("sqs", self.sqs.source)
+        self.rest_apis = RestApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
         auth = Authenticator(settings.credentials) if settings.auth else None
         self.endpoint = EndpointApp(
-            aws=AwsApp({"lambda": LambdaProvider(self.lambda_, code), "sqs": SqsProvider(self.sqs)}, auth=auth)
+            aws=AwsApp(
+                {
+                    "lambda": LambdaProvider(self.lambda_, code),
+                    "sqs": SqsProvider(self.sqs),
+                    "apigateway": ApiGatewayProvider(self.rest_apis),
+                },
+                auth=auth,
+            )
         )
         self.deployer = Deployer(Services(self.lambda_, code, self.sqs), self.store.documents, self.clock)
         self.http: HttpServer | None = None
@@ -85,6 +95,10 @@ class App:
     @property
     def endpoint_url(self) -> str | None:
         return self.http.url if self.http else None
+
+    def _base_url(self) -> str:
+        """Where the gateway's addresses point: the endpoint's port under ``localhost``."""
+        return f"http://localhost:{self.http.port}" if self.http else f"http://localhost:{DEFAULT_PORT}"
 
     async def start(self) -> None:
         await self.store.open()
@@ -94,6 +108,7 @@ class App:
             self.lambda_.invoker.endpoint_url = self.http.url
             self.sqs.base_url = self.http.url
         await self.sqs.start()
+        await self.rest_apis.start()
         await self.pool.prewarm(host_runtime())
         await self.lambda_.start()
         self.endpoint.ready = True
@@ -104,6 +119,7 @@ class App:
             await self.http.stop()
         await self.lambda_.close()
         await self.sqs.close()
+        await self.rest_apis.close()
         await self.pool.close()
         await self.store.close()
 

@@ -40,6 +40,7 @@ DEFAULT_REGION = "us-east-1"
 
 SUPPORTED_SERVICES = frozenset(
     {
+        "apigateway",
         "apigatewayv2",
         "dynamodb",
         "dynamodbstreams",
@@ -95,6 +96,8 @@ def route(request: HttpRequest, supported: Iterable[str] = SUPPORTED_SERVICES) -
         candidates = _signing_names(known).get(signing, [])
         chosen = by_target if by_target in candidates else _by_path(candidates, request.path)
         sibling = _unserved_sibling(signing, request.path)
+        if chosen is None and sibling in candidates:
+            chosen = sibling  # the sibling the path names is one we serve after all
         if chosen is None and len(candidates) == 1 and sibling is None:
             chosen = candidates[0]
         if chosen is not None:
@@ -158,9 +161,10 @@ def _by_path(candidates: Iterable[str], path: str) -> str | None:
 
 
 def _unserved_sibling(signing: str, path: str) -> str | None:
-    """An AWS service sharing a signing name with one we serve, recognised by its path."""
-    if signing == "apigateway" and not path.startswith("/v2/"):
-        return "apigateway"  # API Gateway v1 (REST APIs) signs as v2 does
+    """Which of the AWS services sharing a signing name the path belongs to (served or not)."""
+    if signing == "apigateway":
+        # API Gateway v1 (REST APIs) signs as v2 (HTTP APIs) does; only v2's paths start /v2/
+        return "apigatewayv2" if path.startswith("/v2/") else "apigateway"
     if signing == "ses" and path.startswith("/v2/"):
         return "sesv2"
     return None

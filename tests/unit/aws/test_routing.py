@@ -97,7 +97,8 @@ def test_unsupported_json_service_names_the_target() -> None:
 
 def test_api_gateway_v1_shares_the_signing_name_but_is_not_v2() -> None:
     headers = Headers({"Authorization": "AWS4-HMAC-SHA256 Credential=A/20250101/us-east-1/apigateway/aws4_request"})
-    assert route(HttpRequest("GET", "/restapis", headers=headers)) == UnsupportedService(
+    assert route(HttpRequest("GET", "/restapis", headers=headers)) == ServiceRoute("apigateway", "us-east-1")
+    assert route(HttpRequest("GET", "/restapis", headers=headers), {"apigatewayv2"}) == UnsupportedService(
         "apigateway", "us-east-1", None
     )
     assert route(HttpRequest("GET", "/v2/apis", headers=headers)) == ServiceRoute("apigatewayv2", "us-east-1")
