@@ -11,6 +11,7 @@ from pathlib import Path
 from triggerfish.aws.auth import DEFAULT_CREDENTIALS, Authenticator
 from triggerfish.aws.endpoint import AwsApp
 from triggerfish.aws.providers.apigateway import ApiGatewayProvider
+from triggerfish.aws.providers.apigatewayv2 import ApiGatewayV2Provider
 from triggerfish.aws.providers.lambda_ import LambdaProvider
 from triggerfish.aws.providers.sqs import SqsProvider
 from triggerfish.aws.server import EndpointApp, HttpServer
@@ -24,6 +25,7 @@ from triggerfish.runtime.logs import LogSink
 from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE, EnvironmentPool
 from triggerfish.runtime.zygote import DEFAULT_PRELOAD
 from triggerfish.services.apigateway import RestApiService
+from triggerfish.services.apigatewayv2 import HttpApiService
 from triggerfish.services.lambda_.async_invocations import LOCAL_RETRY_BASE_DELAY
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.concurrency import DEFAULT_ACCOUNT_LIMIT, ConcurrencyGovernor
@@ -77,6 +79,7 @@ class App:
         )
         self.lambda_.mappings.attach("sqs", self.sqs.source)
         self.rest_apis = RestApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
+        self.http_apis = HttpApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
         auth = Authenticator(settings.credentials) if settings.auth else None
         self.endpoint = EndpointApp(
@@ -85,6 +88,7 @@ class App:
                     "lambda": LambdaProvider(self.lambda_, code),
                     "sqs": SqsProvider(self.sqs),
                     "apigateway": ApiGatewayProvider(self.rest_apis),
+                    "apigatewayv2": ApiGatewayV2Provider(self.http_apis),
                 },
                 auth=auth,
             )
@@ -109,6 +113,7 @@ class App:
             self.sqs.base_url = self.http.url
         await self.sqs.start()
         await self.rest_apis.start()
+        await self.http_apis.start()
         await self.pool.prewarm(host_runtime())
         await self.lambda_.start()
         self.endpoint.ready = True
@@ -120,6 +125,7 @@ class App:
         await self.lambda_.close()
         await self.sqs.close()
         await self.rest_apis.close()
+        await self.http_apis.close()
         await self.pool.close()
         await self.store.close()
 

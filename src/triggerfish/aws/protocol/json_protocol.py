@@ -13,7 +13,7 @@ from typing import Any
 from . import json_codec
 from .dialect import malformed, query_compatible_code, unknown_operation
 from .http import Headers, HttpRequest, HttpResponse
-from .model import OperationModel, ServiceModel, error_shape, operation
+from .model import OperationModel, ServiceModel, error_shape, operation, wire_name
 from .scalars import ShapeMismatch
 from .wire import ParsedRequest, WireError, response_headers
 
@@ -83,7 +83,9 @@ def error_document(service: ServiceModel, code: str, error: WireError) -> dict[s
     """The JSON members of an error body: the message under the name the model gives it, and fields."""
     shape = error_shape(service, code)
     members = shape.members if shape is not None else {}
-    message_key = next((name for name in members if name.lower() == "message"), "message")
+    message_name = next((name for name in members if name.lower() == "message"), None)
+    # the member's wire name: API Gateway v2 models ``Message`` that travels as ``message``
+    message_key = wire_name(members[message_name], message_name) if message_name else "message"
     document: dict[str, Any] = {message_key: error.message}
     fields = dict(error.fields)
     if shape is not None:
