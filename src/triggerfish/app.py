@@ -93,7 +93,17 @@ class App:
                 auth=auth,
             )
         )
-        self.deployer = Deployer(Services(self.lambda_, code, self.sqs), self.store.documents, self.clock)
+        self.deployer = Deployer(
+            Services(
+                self.lambda_,
+                code,
+                self.sqs,
+                rest_apis=self.rest_apis,
+                http_apis=self.http_apis,
+            ),
+            self.store.documents,
+            self.clock,
+        )
         self.http: HttpServer | None = None
 
     @property

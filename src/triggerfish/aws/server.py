@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 import uvicorn
@@ -20,12 +20,23 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger(__name__)
 
 
-class EndpointApp:
-    """Routes ``/_triggerfish/*`` to triggerfish's own API and everything else to the AWS layer."""
+class FrontApp(Protocol):
+    """An application sharing the endpoint's port that recognises its own requests (the HTTP gateway
+    answers ``<api-id>.execute-api.localhost`` hosts and its path forms)."""
 
-    def __init__(self, aws: ASGIApp | None = None) -> None:
+    def claims(self, scope: Scope) -> bool: ...
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None: ...
+
+
+class EndpointApp:
+    """Routes ``/_triggerfish/*`` to triggerfish's own API, what the front app claims to it, and everything
+    else to the AWS layer."""
+
+    def __init__(self, aws: ASGIApp | None = None, front: FrontApp | None = None) -> None:
         self.ready = False
         self._aws = aws
+        self.front = front
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,6 +45,9 @@ class EndpointApp:
         if path == "/_triggerfish/health":
             status = 200 if self.ready else 503
             await _json(send, status, {"status": "ready" if self.ready else "starting"})
+            return
+        if self.front is not None and self.front.claims(scope):
+            await self.front(scope, receive, send)
             return
         if self._aws is not None:
             await self._aws(scope, receive, send)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from triggerfish.config.cfn import Evaluator, Pseudo, deployment_order, resolve_parameters
@@ -21,6 +21,7 @@ from triggerfish.config.deploy.resources import (
     PhysicalResource,
     ResourceHandler,
     Services,
+    SettlingHandler,
     generated_name,
 )
 from triggerfish.config.deploy.state import DeployedResource, StackState, StackStore
@@ -140,6 +141,7 @@ class _Deployment:
             )
             await self._apply(logical_id, template.resources[logical_id].type, properties)
         await self._remove_missing(set(order))
+        await self._settle()
         outputs = self._located(lambda: evaluator.outputs(lookup))
         await self._save(outputs)
         return DeployReport(
@@ -180,18 +182,45 @@ class _Deployment:
                 if result.physical_id != before.physical_id:
                     # replaced: the old one goes, as CloudFormation does in its clean-up phase
                     await handler.delete(self.context, previous, before.properties)
-        except TemplateError as exc:
-            await self._save({})
-            raise exc.located(file=self.template.source, where=f"Resources.{logical_id}") from None
         except TriggerfishError as exc:
             await self._save({})
-            raise TemplateError(
-                f"{exc.code}: {exc.message}", file=self.template.source, where=f"Resources.{logical_id}"
-            ) from None
+            raise self._failed(exc, logical_id) from None
         self.current[logical_id] = DeployedResource(
             logical_id, type_, result.physical_id, result.attributes, properties
         )
         await self._save({})
+
+    async def _settle(self) -> None:
+        """Let resources that capture others catch up with this deployment's changes.
+
+        CloudFormation leaves an ``AWS::ApiGateway::Deployment`` whose properties did not change alone,
+        so a stage keeps serving the old methods after a stack update; locally the change is expected
+        to show, so handlers that capture other resources (see ``SettlingHandler``) are asked, after
+        every creation, update and deletion, whether to make their resource anew.
+        """
+        for logical_id, resource in list(self.current.items()):
+            handler = self.handlers.get(resource.type)
+            if resource.skipped or not isinstance(handler, SettlingHandler):
+                continue
+            physical = PhysicalResource(resource.physical_id, resource.attributes)
+            try:
+                result = await handler.settle(self.context, logical_id, physical, resource.properties)
+            except TriggerfishError as exc:
+                await self._save({})
+                raise self._failed(exc, logical_id) from None
+            if result is None:
+                continue
+            self.current[logical_id] = replace(resource, physical_id=result.physical_id, attributes=result.attributes)
+            if logical_id in self.unchanged:
+                self.unchanged.remove(logical_id)
+                self.updated.append(logical_id)
+            await self._save({})
+
+    def _failed(self, exc: TriggerfishError, logical_id: str) -> TemplateError:
+        where = f"Resources.{logical_id}"
+        if isinstance(exc, TemplateError):
+            return exc.located(file=self.template.source, where=where)
+        return TemplateError(f"{exc.code}: {exc.message}", file=self.template.source, where=where)
 
     async def _remove_missing(self, kept: set[str]) -> None:
         for logical_id in reversed(list(self.previous.resources)):

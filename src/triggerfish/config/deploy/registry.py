@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from triggerfish.config.deploy.apigateway_http import HttpApiHandler, HttpDeploymentHandler, HttpStageHandler
+from triggerfish.config.deploy.apigateway_http_routes import (
+    HttpAuthorizerHandler,
+    HttpIntegrationHandler,
+    HttpRouteHandler,
+)
+from triggerfish.config.deploy.apigateway_passive import HANDLERS as API_GATEWAY_PASSIVE
+from triggerfish.config.deploy.apigateway_rest import RestApiHandler
+from triggerfish.config.deploy.apigateway_rest_authorizers import RestAuthorizerHandler
+from triggerfish.config.deploy.apigateway_rest_methods import RestMethodHandler, RestResourceHandler
+from triggerfish.config.deploy.apigateway_rest_stages import RestDeploymentHandler, RestStageHandler
 from triggerfish.config.deploy.lambda_function import LambdaFunctionHandler
 from triggerfish.config.deploy.lambda_mapping import EventSourceMappingHandler
 from triggerfish.config.deploy.lambda_settings import EventInvokeConfigHandler, PermissionHandler
@@ -19,5 +30,18 @@ HANDLERS: Mapping[str, ResourceHandler] = {
     "AWS::Lambda::EventSourceMapping": EventSourceMappingHandler(),
     "AWS::Lambda::Url": FunctionUrlHandler(),
     "AWS::SQS::Queue": SqsQueueHandler(),
+    "AWS::ApiGateway::RestApi": RestApiHandler(),
+    "AWS::ApiGateway::Resource": RestResourceHandler(),
+    "AWS::ApiGateway::Method": RestMethodHandler(),
+    "AWS::ApiGateway::Authorizer": RestAuthorizerHandler(),
+    "AWS::ApiGateway::Deployment": RestDeploymentHandler(),
+    "AWS::ApiGateway::Stage": RestStageHandler(),
+    "AWS::ApiGatewayV2::Api": HttpApiHandler(),
+    "AWS::ApiGatewayV2::Stage": HttpStageHandler(),
+    "AWS::ApiGatewayV2::Integration": HttpIntegrationHandler(),
+    "AWS::ApiGatewayV2::Route": HttpRouteHandler(),
+    "AWS::ApiGatewayV2::Authorizer": HttpAuthorizerHandler(),
+    "AWS::ApiGatewayV2::Deployment": HttpDeploymentHandler(),
     **PASSIVE,
+    **API_GATEWAY_PASSIVE,
 }

@@ -6,9 +6,11 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from triggerfish.config.errors import TemplateError
+from triggerfish.services.apigateway import RestApiService
+from triggerfish.services.apigatewayv2 import HttpApiService
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.service import LambdaService, Scope
 from triggerfish.services.sqs import SqsService
@@ -21,6 +23,8 @@ class Services:
     lambda_: LambdaService
     code: CodeStore
     sqs: SqsService | None = None
+    rest_apis: RestApiService | None = None
+    http_apis: HttpApiService | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class DeployContext:
     warnings: list[str] = field(default_factory=list)
     #: code folder -> its digest, read once per deployment
     folder_digests: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: APIs whose routes, methods or authorizers this deployment changed (``restapis/<id>``, ``apis/<id>``)
+    changed_apis: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,18 @@ class ResourceHandler(Protocol):
     async def delete(
         self, context: DeployContext, resource: PhysicalResource, properties: Mapping[str, Any]
     ) -> None: ...
+
+
+@runtime_checkable
+class SettlingHandler(ResourceHandler, Protocol):
+    """A handler whose resource captures other resources (an API deployment snapshots its methods)."""
+
+    async def settle(
+        self, context: DeployContext, logical_id: str, resource: PhysicalResource, properties: Mapping[str, Any]
+    ) -> PhysicalResource | None:
+        """Called once everything was created, updated and deleted: the resource made anew when what it
+        captures changed in this deployment, or None when it is still current."""
+        ...
 
 
 def generated_name(stack_name: str, logical_id: str, *, limit: int = 64) -> str:
