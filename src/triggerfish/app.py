@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from triggerfish.config.deploy.resources import Services
 from triggerfish.core.clock import Clock, SystemClock, VirtualClock
 from triggerfish.core.delivery import DeliveryRegistry
 from triggerfish.core.work import WorkTracker
+from triggerfish.gateway import AppPortApp, GatewayApp
 from triggerfish.runtime.interpreters import host_runtime
 from triggerfish.runtime.logs import LogSink
 from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE, EnvironmentPool
@@ -33,6 +34,7 @@ from triggerfish.services.lambda_.service import LambdaService
 from triggerfish.services.sqs import SqsService
 from triggerfish.store.factory import open_store
 from triggerfish.store.interfaces import Store
+from triggerfish.url_signatures import FunctionUrlSignatures
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,15 @@ class App:
         self.http_apis = HttpApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
         auth = Authenticator(settings.credentials) if settings.auth else None
+        self.gateway = GatewayApp(
+            rest_apis=self.rest_apis,
+            http_apis=self.http_apis,
+            function_urls=self.lambda_.urls,
+            functions=self.lambda_,
+            clock=self.clock,
+            # AWS_IAM function URLs are always checked, whether or not the AWS endpoint checks signatures
+            verifier=FunctionUrlSignatures(Authenticator(settings.credentials)),
+        )
         self.endpoint = EndpointApp(
             aws=AwsApp(
                 {
@@ -91,7 +102,8 @@ class App:
                     "apigatewayv2": ApiGatewayV2Provider(self.http_apis),
                 },
                 auth=auth,
-            )
+            ),
+            front=self.gateway,
         )
         self.deployer = Deployer(
             Services(
@@ -105,6 +117,7 @@ class App:
             self.clock,
         )
         self.http: HttpServer | None = None
+        self.app_port: HttpServer | None = None
 
     @property
     def endpoint_url(self) -> str | None:
@@ -128,10 +141,17 @@ class App:
         await self.lambda_.start()
         self.endpoint.ready = True
 
+    async def serve_apis(self, port: int, api_ids: Callable[[], Sequence[str]]) -> str:
+        """Serve the APIs ``api_ids`` names at the root of their own port (``triggerfish up --http-port``)."""
+        self.app_port = HttpServer(AppPortApp(self.gateway, api_ids), self.settings.host, port)
+        await self.app_port.start()
+        return self.app_port.url
+
     async def stop(self) -> None:
         self.endpoint.ready = False
-        if self.http is not None:
-            await self.http.stop()
+        for server in (self.app_port, self.http):
+            if server is not None:
+                await server.stop()
         await self.lambda_.close()
         await self.sqs.close()
         await self.rest_apis.close()

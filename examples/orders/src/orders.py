@@ -1,12 +1,14 @@
 """An order pipeline, written exactly as it would be for AWS Lambda.
 
-``place`` takes an order and hands it to ``fulfil`` asynchronously. ``fulfil`` succeeds or fails;
+``place`` takes an order (invoked directly, or as ``POST /orders`` on the app's HTTP API) and hands it to
+``fulfil`` asynchronously. ``fulfil`` succeeds or fails;
 Lambda then sends a record of the outcome to a destination: ``notify`` on success, and on failure
 (after the async retries are spent) the failed-orders SQS queue, which ``audit_failure`` consumes in
 batches. A record it cannot audit is reported as a failed batch item: SQS delivers it again, and
 after three receives moves it to the dead-letter queue.
 """
 
+import base64
 import json
 import logging
 import os
@@ -22,9 +24,15 @@ lambda_client = boto3.client("lambda")
 
 
 def place(event, context):
+    from_http = "requestContext" in event  # an HTTP API request (payload format 2.0)
     order = event.get("body", event)
+    if event.get("isBase64Encoded"):  # HTTP APIs base64-encode bodies that are not text (a form post)
+        order = base64.b64decode(order).decode()
     if isinstance(order, str):
-        order = json.loads(order)
+        try:
+            order = json.loads(order or "{}")
+        except ValueError:
+            return {"statusCode": 400, "body": json.dumps({"message": "the order must be JSON"})}
     items = order.get("items") or []
     order_id = order.get("orderId") or uuid.uuid4().hex[:12]
     logger.info("placing order %s with %d item(s)", order_id, len(items))
@@ -33,7 +41,10 @@ def place(event, context):
         InvocationType="Event",
         Payload=json.dumps({"orderId": order_id, "items": items}).encode(),
     )
-    return {"orderId": order_id, "status": "accepted", "items": len(items)}
+    accepted = {"orderId": order_id, "status": "accepted", "items": len(items)}
+    if from_http:
+        return {"statusCode": 202, "headers": {"content-type": "application/json"}, "body": json.dumps(accepted)}
+    return accepted
 
 
 def fulfil(event, context):

@@ -101,7 +101,7 @@ class HttpServer:
         self.port = port
 
     async def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._server.serve())
+        self._task = asyncio.get_running_loop().create_task(self._serve())
         while not self._server.started:
             if self._task.done():
                 self._task.result()
@@ -110,6 +110,13 @@ class HttpServer:
         sockets = [s for server in self._server.servers for s in server.sockets]
         if sockets:
             self.port = sockets[0].getsockname()[1]
+
+    async def _serve(self) -> None:
+        try:
+            await self._server.serve()
+        except SystemExit:
+            # uvicorn exits the process when it cannot bind; a task must not, so the caller gets an OSError
+            raise OSError(f"could not listen on {self.host}:{self.port} (is the port in use?)") from None
 
     @property
     def url(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from triggerfish.cli.routes import Route, short_function
 from triggerfish.config.deploy.engine import DeployReport
 from triggerfish.config.deploy.state import DeployedResource
 from triggerfish.config.model import AppDefinition
@@ -61,6 +62,7 @@ def render_summary(
     http_url: str | None,
     data_dir: str,
     seconds: float,
+    routes: Sequence[Route] = (),
     paint: Callable[[str, str], str] = lambda text, code: text,
 ) -> str:
     template = definition.template
@@ -93,8 +95,13 @@ def render_summary(
     lines.extend(f"    {line}" for line in triggers or ["none"])
     lines.append(paint("  endpoints", "1"))
     endpoint_rows = [("AWS endpoint", endpoint_url or "off", "boto3 / aws CLI: --endpoint-url")]
-    endpoint_rows.append(("HTTP API", http_url or "none defined", ""))
+    endpoint_rows.append(("HTTP APIs", http_url or "none defined", "the app's routes below" if routes else ""))
     lines.extend(_table(endpoint_rows))
+    if routes:
+        lines.append(paint("  http", "1"))
+        lines.extend(
+            _table([(route.label, route.url, f"→ {short_function(route.function, names)}") for route in routes])
+        )
     if report.outputs:
         lines.append(paint("  outputs", "1"))
         lines.extend(_table([(name, _text(value)) for name, value in report.outputs.items()]))

@@ -18,6 +18,7 @@ from triggerfish.app import DEFAULT_PORT, App, Settings
 from triggerfish.cli.envfile import read_env_file
 from triggerfish.cli.logview import TerminalLogSink
 from triggerfish.cli.output import err, fail
+from triggerfish.cli.routes import api_ids, app_routes
 from triggerfish.cli.serve import add_runtime_options, retry_base_delay, run_loop
 from triggerfish.cli.summary import render_changes, render_summary
 from triggerfish.config.deploy.engine import DeployReport
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         env={**os.environ, **environment},
         cache_dir=data_dir / "cache",
     )
-    session = _Session(settings, load, environment, started, watch=not args.no_watch)
+    session = _Session(settings, load, environment, started, watch=not args.no_watch, http_port=args.http_port)
     return run_loop(session.run())
 
 
@@ -104,6 +105,7 @@ class _Session:
         started: float,
         *,
         watch: bool,
+        http_port: int,
     ) -> None:
         self.settings = settings
         self.sink = TerminalLogSink()
@@ -118,6 +120,10 @@ class _Session:
         )
         self.started = started
         self.watch = watch
+        self.http_port = http_port
+        self.http_url: str | None = None
+        self.apis: list[str] = []  # what the app port serves; follows redeployments
+        self._pending: asyncio.Task[None] | None = None
 
     async def run(self) -> int:
         stop = asyncio.Event()
@@ -136,6 +142,7 @@ class _Session:
             return fail(f"{exc.message}")
         assert self.live.definition is not None
         self._name_functions(report)
+        await self._serve_apis(report)
         self._print(
             render_summary(
                 self.live.definition,
@@ -143,9 +150,10 @@ class _Session:
                 self.app.lambda_,
                 self.live.scope,
                 endpoint_url=self.app.endpoint_url,
-                http_url=None,
+                http_url=self.http_url,
                 data_dir=str(self.settings.data_dir),
                 seconds=time.perf_counter() - self.started,
+                routes=app_routes(report, self.app.rest_apis, self.app.http_apis, self.http_url),
                 paint=self.sink.paint,
             )
         )
@@ -159,6 +167,16 @@ class _Session:
         await self.app.stop()
         self._print("triggerfish: stopped\n")
         return 0
+
+    async def _serve_apis(self, report: DeployReport) -> None:
+        """The app's APIs at the root of their own port, started once the app has one."""
+        self.apis[:] = api_ids(report)
+        if not self.apis or self.http_url is not None:
+            return
+        try:
+            self.http_url = await self.app.serve_apis(self.http_port, lambda: self.apis)
+        except OSError as exc:
+            err(f"triggerfish: cannot serve the app's HTTP APIs on port {self.http_port} ({exc}); use --http-port")
 
     def _name_functions(self, report: DeployReport) -> None:
         """Log lines carry the short names the definition uses: ``place``, or ``PlaceFunction``."""
@@ -174,6 +192,7 @@ class _Session:
             self._print(self.sink.paint(f"↻ reloaded {', '.join(event.functions)}", "32") + "\n")
         elif isinstance(event, Redeployed):
             self._name_functions(event.report)
+            self._pending = asyncio.get_running_loop().create_task(self._serve_apis(event.report))
             self._print(self.sink.paint(f"↻ redeployed: {render_changes(event.report)}", "32") + "\n")
             for warning in event.report.warnings:
                 self._print(self.sink.paint(f"  ! {warning}", "33") + "\n")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Mapping
 from typing import Any, NotRequired, TypedDict
 
-from triggerfish.core.payloads.http_request import Pairs, header_value, joined_headers, joined_query
+from triggerfish.core.payloads.http_request import Pairs, header_value, joined_headers, joined_query, query_pairs
 from triggerfish.core.payloads.http_request import single_and_multi_values as _folded
 from triggerfish.core.payloads.timestamps import access_log_time, epoch_millis
 
@@ -60,6 +62,57 @@ class RestApiEvent(TypedDict):
     pathParameters: dict[str, str] | None
     stageVariables: dict[str, str] | None
     requestContext: RestApiRequestContext
+    body: str | None
+    isBase64Encoded: bool
+
+
+class HttpApiV1Identity(TypedDict):
+    accessKey: str | None
+    accountId: str | None
+    caller: str | None
+    cognitoAmr: str | None
+    cognitoAuthenticationProvider: str | None
+    cognitoAuthenticationType: str | None
+    cognitoIdentityId: str | None
+    cognitoIdentityPoolId: str | None
+    principalOrgId: str | None
+    sourceIp: str
+    user: str | None
+    userAgent: str | None
+    userArn: str | None
+
+
+class HttpApiV1RequestContext(TypedDict):
+    accountId: str
+    apiId: str
+    authorizer: NotRequired[dict[str, Any]]
+    domainName: str
+    domainPrefix: str
+    extendedRequestId: str
+    httpMethod: str
+    identity: HttpApiV1Identity
+    path: str
+    protocol: str
+    requestId: str
+    requestTime: str
+    requestTimeEpoch: int
+    resourceId: str
+    resourcePath: str
+    stage: str
+
+
+class HttpApiV1Event(TypedDict):
+    version: str
+    resource: str
+    path: str
+    httpMethod: str
+    headers: dict[str, str] | None
+    multiValueHeaders: dict[str, list[str]] | None
+    queryStringParameters: dict[str, str] | None
+    multiValueQueryStringParameters: dict[str, list[str]] | None
+    requestContext: HttpApiV1RequestContext
+    pathParameters: dict[str, str] | None
+    stageVariables: dict[str, str] | None
     body: str | None
     isBase64Encoded: bool
 
@@ -124,6 +177,16 @@ class HttpApiEvent(TypedDict):
     pathParameters: NotRequired[dict[str, str]]
     isBase64Encoded: bool
     stageVariables: NotRequired[dict[str, str]]
+
+
+def request_time(epoch: float) -> str:
+    """``requestTime`` / ``time``: the access-log time, formatted once per second (it is on every request)."""
+    return _second_text(math.floor(epoch))
+
+
+@functools.lru_cache(maxsize=16)
+def _second_text(second: int) -> str:
+    return access_log_time(second)
 
 
 def execute_api_domain(api_id: str, region: str) -> str:
@@ -204,7 +267,7 @@ def rest_api_event(
             "path": context_path if context_path is not None else f"/{stage}{path}",
             "protocol": protocol,
             "requestId": request_id,
-            "requestTime": access_log_time(time),
+            "requestTime": request_time(time),
             "requestTimeEpoch": epoch_millis(time),
             "resourceId": resource_id,
             "resourcePath": resource,
@@ -262,7 +325,7 @@ def http_api_event(
         "requestId": request_id,
         "routeKey": route_key,
         "stage": stage,
-        "time": access_log_time(time),
+        "time": request_time(time),
         "timeEpoch": epoch_millis(time),
     }
     return {
@@ -278,6 +341,85 @@ def http_api_event(
         **_path_parameters(path_parameters),
         "isBase64Encoded": is_base64_encoded,
         **_stage_variables(stage_variables),
+    }
+
+
+def http_api_v1_event(
+    *,
+    method: str,
+    path: str,
+    route_key: str,
+    stage: str,
+    account: str,
+    api_id: str,
+    region: str,
+    time: float,
+    request_id: str,
+    source_ip: str,
+    raw_query_string: str = "",
+    headers: Pairs = (),
+    path_parameters: Mapping[str, str] | None = None,
+    stage_variables: Mapping[str, str] | None = None,
+    body: str | None = None,
+    is_base64_encoded: bool = False,
+    user_agent: str | None = None,
+    domain_name: str | None = None,
+    authorizer: Mapping[str, Any] | None = None,
+    protocol: str = "HTTP/1.1",
+) -> HttpApiV1Event:
+    """An HTTP API event in payload format 1.0: REST's shape with ``"version": "1.0"``. ``path`` is the path as
+    requested (a named stage's segment included); ``resource`` and ``resourcePath`` are the route's path and
+    ``resourceId`` its key, all ``$default`` for the ``$default`` route (observed on AWS)."""
+    single_headers, multi_headers = _folded(headers)
+    single_query, multi_query = _folded(query_pairs(raw_query_string))
+    domain = domain_name or execute_api_domain(api_id, region)
+    resource = route_key.partition(" ")[2] or route_key
+    authorized: _Authorizer = {} if authorizer is None else {"authorizer": dict(authorizer)}
+    return {
+        "version": "1.0",
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": single_headers,
+        "multiValueHeaders": multi_headers,
+        "queryStringParameters": single_query,
+        "multiValueQueryStringParameters": multi_query,
+        "requestContext": {
+            "accountId": account,
+            "apiId": api_id,
+            **authorized,
+            "domainName": domain,
+            "domainPrefix": domain.split(".", 1)[0],
+            "extendedRequestId": request_id,
+            "httpMethod": method,
+            "identity": {
+                "accessKey": None,
+                "accountId": None,
+                "caller": None,
+                "cognitoAmr": None,
+                "cognitoAuthenticationProvider": None,
+                "cognitoAuthenticationType": None,
+                "cognitoIdentityId": None,
+                "cognitoIdentityPoolId": None,
+                "principalOrgId": None,
+                "sourceIp": source_ip,
+                "user": None,
+                "userAgent": user_agent if user_agent is not None else header_value(headers, "User-Agent"),
+                "userArn": None,
+            },
+            "path": path,
+            "protocol": protocol,
+            "requestId": request_id,
+            "requestTime": request_time(time),
+            "requestTimeEpoch": epoch_millis(time),
+            "resourceId": route_key,
+            "resourcePath": resource,
+            "stage": stage,
+        },
+        "pathParameters": dict(path_parameters) if path_parameters else None,
+        "stageVariables": dict(stage_variables) if stage_variables else None,
+        "body": body if body else None,
+        "isBase64Encoded": is_base64_encoded,
     }
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NotRequired, TypedDict
 
-from triggerfish.core.payloads.apigateway import Body, Cookies, HttpApiHttp, QueryParameters
+from triggerfish.core.payloads.apigateway import Body, Cookies, HttpApiHttp, QueryParameters, request_time
 from triggerfish.core.payloads.http_request import Pairs, joined_headers, joined_query
-from triggerfish.core.payloads.timestamps import access_log_time, epoch_millis
+from triggerfish.core.payloads.timestamps import epoch_millis
 
 # a Function URL has one route and one stage, both "$default" (§6.6)
 DEFAULT_ROUTE = "$default"
@@ -148,7 +148,7 @@ def function_url_event(
             "requestId": request_id,
             "routeKey": DEFAULT_ROUTE,
             "stage": DEFAULT_STAGE,
-            "time": access_log_time(time),
+            "time": request_time(time),
             "timeEpoch": epoch_millis(time),
         },
         **body_text,

@@ -44,6 +44,8 @@ def joined_headers(pairs: Pairs) -> tuple[dict[str, str], list[str]]:
 
 def joined_query(raw_query_string: str) -> dict[str, str]:
     """Payload 2.0: decoded parameters, the values of a repeated name comma-joined (spec §6.2)."""
+    if not raw_query_string:
+        return {}
     values: dict[str, list[str]] = {}
     for name, value in query_pairs(raw_query_string):
         values.setdefault(name, []).append(value)

@@ -127,9 +127,7 @@ def test_execution_role(app: AppDefinition) -> None:
 
 
 def test_skipped_things_are_warnings(app: AppDefinition) -> None:
-    assert app.warnings == (
-        "plugins: plugins are not run (serverless-python-requirements); skipped",
-    )
+    assert app.warnings == ("plugins: plugins are not run (serverless-python-requirements); skipped",)
 
 
 def test_stage_and_region_arguments_win() -> None:
