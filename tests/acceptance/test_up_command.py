@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from up_process import UpProcess
+from up_process import UpProcess, free_port
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "orders"
 
@@ -57,13 +59,24 @@ def _receive_one(up: UpProcess, queue: str) -> dict[str, Any]:
 
 
 def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None:  # type: ignore[no-untyped-def]
-    up = start(app)
+    http_port = free_port()
+    up = start(app, "--http-port", str(http_port))
     summary = up.wait_ready()
     for name in ("orders-dev-place", "orders-dev-fulfil", "orders-dev-notify", "orders-dev-auditFailure"):
         assert name in summary
     destinations = "async on success → orders-dev-notify, on failure → sqs orders-dev-failed-orders"
     assert f"orders-dev-fulfil: {destinations}" in summary
     assert "sqs orders-dev-failed-orders → orders-dev-auditFailure (batch 10, partial batch failures)" in summary
+
+    assert re.search(rf"POST /orders\s+http://127\.0\.0\.1:{http_port}/orders\s+→ orders-dev-place", summary)
+    order = urllib.request.Request(
+        f"http://127.0.0.1:{http_port}/orders",
+        data=b'{"orderId": "o-0", "items": ["mug"]}',
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(order, timeout=30) as response:
+        assert (response.status, json.loads(response.read())["orderId"]) == (202, "o-0")
+    up.wait_for(r"notify\s+│ order o-0 shipped 1 item\(s\)")
 
     placed = _invoke(up, "orders-dev-place", {"orderId": "o-1", "items": ["book"]})
     assert placed == {"orderId": "o-1", "status": "accepted", "items": 1}

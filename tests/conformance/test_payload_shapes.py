@@ -311,7 +311,7 @@ def test_events_have_the_samples_shape(name: str, rebuild: Rebuild, exact: bool)
 
 
 def _rest_rows() -> Iterator[Any]:
-    with (DATA / "apigw" / "rest_v1_proxy_request_to_event.jsonl").open(encoding="utf-8") as lines:
+    with (DATA.parent / "apigw" / "rest_v1_proxy_request_to_event.jsonl").open(encoding="utf-8") as lines:
         for line in lines:
             row = json.loads(line)
             if "requestContext" in row["recorded_event"]:  # one row records an error response, not an event
