@@ -7,8 +7,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any, cast
 
-import orjson
-
 from triggerfish.core.clock import Clock
 from triggerfish.gateway import errors
 from triggerfish.gateway.authorizers.http_lambda import HttpAuthorizers
@@ -19,13 +17,12 @@ from triggerfish.gateway.cors import CorsPolicy, http_api_cors
 from triggerfish.gateway.http_events import HttpCall, v1_event, v2_event
 from triggerfish.gateway.http_responses import v1_response, v2_response
 from triggerfish.gateway.http_router import HttpRoute, HttpRouter
-from triggerfish.gateway.integration_uri import function_arn
-from triggerfish.gateway.invoke import Completed, OnTimeout, Rejected, invoke, scope_of
+from triggerfish.gateway.invoke import OnTimeout, scope_of
 from triggerfish.gateway.ports import Functions, HttpApis
+from triggerfish.gateway.proxy import ProxyErrors, call_proxy
 from triggerfish.gateway.request import Request
 from triggerfish.gateway.request_ids import short_id, trace_id
 from triggerfish.gateway.response import Respond, Response
-from triggerfish.gateway.rest_responses import MalformedResponse
 from triggerfish.services.apigatewayv2.views import HttpStageView, RouteView
 from triggerfish.services.lambda_.service import Scope
 
@@ -137,32 +134,19 @@ class HttpApiHandler:
         if integration.type != "AWS_PROXY":
             _unsupported(integration.type)
             return errors.http_internal_error()
-        arn = function_arn(integration.uri, view.variables)
-        if arn is None:
-            log.warning("the integration URI %r names no Lambda function", integration.uri)
-            return errors.http_internal_error()
-        outcome = await invoke(
+        to_response = v2_response if version == "2.0" else v1_response
+        return await call_proxy(
             self._functions,
-            arn,
-            orjson.dumps(event),
+            integration.uri,
+            view.variables,
+            event,
             scope,
-            timeout=integration.timeout_ms / 1000,
+            timeout_ms=integration.timeout_ms,
             clock=self._clock,
             on_timeout=timed_out,
+            to_response=to_response,
+            answers=_ANSWERS,
         )
-        if isinstance(outcome, Completed):
-            result = outcome.result
-            if result.function_error is not None:
-                return errors.http_internal_error()  # spec §6.4
-            try:
-                return v2_response(result.payload) if version == "2.0" else v1_response(result.payload)
-            except MalformedResponse as problem:
-                log.warning("%s: malformed Lambda proxy response: %s", arn, problem)
-                return errors.http_internal_error()
-        if isinstance(outcome, Rejected):
-            log.warning("%s could not be invoked: %s", arn, outcome.error.message)
-            return errors.http_internal_error()
-        return errors.http_unavailable()
 
     async def _authorize(
         self,
@@ -225,6 +209,10 @@ class HttpApiHandler:
 def _stamped(response: Response, request_id: str) -> Response:
     response.add(b"apigw-requestid", request_id.encode())
     return response
+
+
+# spec §6.4: an HTTP API answers 500 for a function error and a refused invoke, 503 for a timeout
+_ANSWERS = ProxyErrors(errors.http_internal_error, errors.http_internal_error, errors.http_unavailable)
 
 
 @functools.cache

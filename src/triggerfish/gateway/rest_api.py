@@ -10,22 +10,20 @@ import functools
 import logging
 from dataclasses import dataclass
 
-import orjson
-
 from triggerfish.core.clock import Clock
 from triggerfish.gateway import errors
 from triggerfish.gateway.authorizers.policy import method_arn
 from triggerfish.gateway.authorizers.rest_lambda import RestAuthorizers
 from triggerfish.gateway.binary import BinaryMediaTypes
-from triggerfish.gateway.integration_uri import function_arn
-from triggerfish.gateway.invoke import Completed, OnTimeout, Rejected, invoke, scope_of
+from triggerfish.gateway.invoke import OnTimeout, scope_of
 from triggerfish.gateway.ports import Functions, RestApis
+from triggerfish.gateway.proxy import ProxyErrors, call_proxy
 from triggerfish.gateway.request import Request
 from triggerfish.gateway.request_ids import request_id, short_id, trace_id
 from triggerfish.gateway.response import Respond, Response, encode_header
 from triggerfish.gateway.rest_events import RequestIds, StagePath, rest_event, split_stage
 from triggerfish.gateway.rest_mock import mock_response
-from triggerfish.gateway.rest_responses import MalformedResponse, rest_response
+from triggerfish.gateway.rest_responses import rest_response
 from triggerfish.gateway.rest_router import RestRoute, RestRouter
 from triggerfish.services.apigateway.views import RestStageView
 from triggerfish.services.lambda_.service import Scope
@@ -131,32 +129,19 @@ class RestApiHandler:
                 integration.http_method,
             )
             return errors.rest_internal_error()
-        function = function_arn(integration.uri, view.variables)
-        if function is None:
-            log.warning("the integration URI %r names no Lambda function", integration.uri)
-            return errors.rest_internal_error()
-        outcome = await invoke(
+        binary, accept = call.stage.binary, request.header("accept")
+        return await call_proxy(
             self._functions,
-            function,
-            orjson.dumps(event),
+            integration.uri,
+            view.variables,
+            event,
             scope,
-            timeout=integration.timeout_ms / 1000,
+            timeout_ms=integration.timeout_ms,
             clock=self._clock,
             on_timeout=timed_out,
+            to_response=lambda payload: rest_response(payload, binary, accept),
+            answers=_ANSWERS,
         )
-        if isinstance(outcome, Completed):
-            result = outcome.result
-            if result.function_error is not None:
-                return errors.rest_bad_gateway()  # spec §6.4: function errors are 502s
-            try:
-                return rest_response(result.payload, call.stage.binary, request.header("accept"))
-            except MalformedResponse as problem:
-                log.warning("%s: malformed Lambda proxy response: %s", function, problem)
-                return errors.rest_bad_gateway()
-        if isinstance(outcome, Rejected):
-            log.warning("%s could not be invoked: %s", function, outcome.error.message)
-            return errors.rest_internal_error()
-        return errors.rest_timeout()
 
     def _compiled(self, view: RestStageView) -> CompiledStage:
         key = (view.api_id, view.stage_name)
@@ -165,6 +150,10 @@ class RestApiHandler:
             stage = CompiledStage(view)  # the service hands out a new view object whenever the stage changes
             self._stages[key] = stage
         return stage
+
+
+# spec §6.4: a REST API answers 502 for a function error, 500 for a refused invoke, 504 for a timeout
+_ANSWERS = ProxyErrors(errors.rest_bad_gateway, errors.rest_internal_error, errors.rest_timeout)
 
 
 def _stamped(response: Response, ids: RequestIds) -> Response:
