@@ -20,14 +20,12 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from bench_endpoint import free_port, wait_listening
+from bench_endpoint import free_port, running
 from stats import machine, print_table, write_json
 
 HERE = Path(__file__).parent
@@ -48,21 +46,6 @@ async def app(scope, receive, send):
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), lifespan="off", log_level="warning",
             access_log=False, http="httptools", ws="none", loop="uvloop")
 """
-
-
-@contextmanager
-def running(command: list[str], port: int, ready_path: str, cwd: Path) -> Iterator[None]:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
-    try:
-        wait_listening(port, ready_path, process)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def load(port: int, path: str, host: str, connections: int, seconds: float) -> dict[str, Any]:

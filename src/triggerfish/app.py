@@ -83,7 +83,7 @@ class App:
         self.rest_apis = RestApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         self.http_apis = HttpApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
-        auth = Authenticator(settings.credentials) if settings.auth else None
+        signatures = Authenticator(settings.credentials)
         self.gateway = GatewayApp(
             rest_apis=self.rest_apis,
             http_apis=self.http_apis,
@@ -91,7 +91,7 @@ class App:
             functions=self.lambda_,
             clock=self.clock,
             # AWS_IAM function URLs are always checked, whether or not the AWS endpoint checks signatures
-            verifier=FunctionUrlSignatures(Authenticator(settings.credentials)),
+            verifier=FunctionUrlSignatures(signatures),
         )
         self.endpoint = EndpointApp(
             aws=AwsApp(
@@ -101,7 +101,7 @@ class App:
                     "apigateway": ApiGatewayProvider(self.rest_apis),
                     "apigatewayv2": ApiGatewayV2Provider(self.http_apis),
                 },
-                auth=auth,
+                auth=signatures if settings.auth else None,
             ),
             front=self.gateway,
         )

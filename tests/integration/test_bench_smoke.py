@@ -115,3 +115,26 @@ def test_sqs_benchmark_quick_run(tmp_path: Path) -> None:
     for case in report["throughput"]:
         assert {"messages", "seconds", "per_second", "raw_sqlite_per_second", "ratio_to_raw"} <= case.keys()
     assert {"samples", "p50_ms", "p99_ms"} <= report["idle_latency"].keys()
+
+
+@pytest.mark.slow
+def test_http_benchmark_quick_run(tmp_path: Path) -> None:
+    out = tmp_path / "http.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCH.with_name("bench_http.py")), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    cases = [(row["case"], row["connections"]) for row in report["results"]]
+    assert cases == [
+        ("bare uvicorn 'ok' (baseline)", 1),
+        ("bare uvicorn 'ok' (baseline)", 64),
+        ("HTTP API -> Lambda handler", 1),
+        ("HTTP API -> Lambda handler", 64),
+    ]
+    for row in report["results"]:
+        assert row["requests"] > 0 and row["statuses"] == {"200": row["requests"]}
