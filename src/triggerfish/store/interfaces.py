@@ -121,6 +121,9 @@ class Store(Protocol):
     @property
     def queues(self) -> QueueMessageStore: ...
 
+    def pending(self, name: str) -> AsyncEventStore:
+        """A pending-delivery queue (``events``, ``scheduler``): target deliveries waiting for a retry."""
+
     async def open(self) -> None:
         """Create or migrate the schema and get ready to serve."""
 

@@ -10,7 +10,7 @@ import orjson
 from triggerfish.core.clock import Clock
 from triggerfish.core.delivery import Delivery, DeliveryFailed, DeliveryRegistry
 from triggerfish.services.lambda_ import destinations
-from triggerfish.services.lambda_.async_queue import AsyncQueue, throttle_backoff
+from triggerfish.services.due_queue import DueQueue, throttle_backoff
 from triggerfish.services.lambda_.destinations import Condition
 from triggerfish.services.lambda_.functions import FunctionRegistry
 from triggerfish.services.lambda_.invoker import Invoker, Throttled
@@ -50,7 +50,7 @@ class LastResult:
 class AsyncInvocations:
     def __init__(
         self,
-        queue: AsyncQueue,
+        queue: DueQueue,
         functions: FunctionRegistry,
         invoker: Invoker,
         deliveries: DeliveryRegistry,

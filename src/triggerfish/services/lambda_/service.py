@@ -27,7 +27,7 @@ from triggerfish.runtime.interpreters import find_interpreter, host_runtime
 from triggerfish.runtime.pool import EnvironmentPool
 from triggerfish.services.lambda_ import validation
 from triggerfish.services.lambda_.async_invocations import AsyncInvocations
-from triggerfish.services.lambda_.async_queue import AsyncQueue
+from triggerfish.services.due_queue import DueQueue
 from triggerfish.services.lambda_.concurrency import ConcurrencyGovernor
 from triggerfish.services.lambda_.functions import FunctionRegistry, directory_digest
 from triggerfish.services.lambda_.invoker import Invoker
@@ -76,7 +76,7 @@ class LambdaService:
         self.functions = FunctionRegistry(store.documents, clock)
         self.governor = governor or ConcurrencyGovernor()
         self.invoker = Invoker(pool, self.governor, tracker, endpoint_url=endpoint_url)
-        self.queue = AsyncQueue(store.async_events, clock, tracker)
+        self.queue = DueQueue(store.async_events, clock, tracker)
         self.asynchronous = AsyncInvocations(self.queue, self.functions, self.invoker, deliveries, clock)
         if retry_base_delay is not None:
             self.asynchronous.retry_base_delay = retry_base_delay

@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 from types import TracebackType
 
-from triggerfish.store.sqlite.async_events import SQLiteAsyncEventStore
+from triggerfish.store.sqlite.async_events import PENDING_QUEUES, SQLiteAsyncEventStore
 from triggerfish.store.sqlite.connection import connect
 from triggerfish.store.sqlite.documents import SQLiteDocumentStore
 from triggerfish.store.sqlite.queues import SQLiteQueueMessageStore
@@ -29,6 +29,7 @@ class SQLiteStore:
         self._documents = SQLiteDocumentStore(self._writer)
         self._async_events = SQLiteAsyncEventStore(self._writer)
         self._queues = SQLiteQueueMessageStore(self._writer)
+        self._pending = {name: SQLiteAsyncEventStore(self._writer, f"pending_{name}") for name in PENDING_QUEUES}
         #: The migrations the last :meth:`open` applied (empty when the schema was current).
         self.applied_migrations: tuple[Migration, ...] = ()
 
@@ -43,6 +44,12 @@ class SQLiteStore:
     @property
     def queues(self) -> SQLiteQueueMessageStore:
         return self._queues
+
+    def pending(self, name: str) -> SQLiteAsyncEventStore:
+        try:
+            return self._pending[name]
+        except KeyError:
+            raise ValueError(f"no pending-delivery queue named {name!r}") from None
 
     @property
     def writer(self) -> Writer:

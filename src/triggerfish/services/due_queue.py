@@ -1,9 +1,9 @@
-"""Lambda's internal queue for asynchronous invocations (spec §1.3).
+"""A durable queue of work due at given times, and the loop that hands due work to a handler.
 
-An event is acknowledged only once it is in the store. The dispatcher claims due events, runs
-them, and then completes, retries or hands them to a destination. Function errors are retried
-``MaximumRetryAttempts`` times after growing delays; throttled attempts back off exponentially
-until ``MaximumEventAgeInSeconds`` without using up retries.
+Lambda's asynchronous invocations (spec §1.3) and the retries of EventBridge and Scheduler targets
+(§4.4, §4.7) all wait in one: work is acknowledged only once it is in the store; the loop claims due
+entries, runs the handler, and the handler completes them or reschedules them for a later attempt.
+A crash loses nothing: claims are released when the queue starts again.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ THROTTLE_BACKOFF_MAX = 300.0
 EventHandler = Callable[[AsyncEvent], Awaitable[None]]
 
 
-class AsyncQueue:
+class DueQueue:
     def __init__(self, store: AsyncEventStore, clock: Clock, tracker: WorkTracker) -> None:
         self._store = store
         self._clock = clock
