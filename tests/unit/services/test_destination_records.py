@@ -7,9 +7,9 @@ import json
 import orjson
 import pytest
 
+from triggerfish.services.due_queue import throttle_backoff
 from triggerfish.services.lambda_ import destinations
 from triggerfish.services.lambda_.async_invocations import LastResult
-from triggerfish.services.due_queue import throttle_backoff
 from triggerfish.store.interfaces import AsyncEvent
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:orders:$LATEST"

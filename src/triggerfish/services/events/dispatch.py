@@ -23,6 +23,7 @@ from triggerfish.core.clock import Clock
 from triggerfish.core.delivery import DeliveryRegistry
 from triggerfish.core.ids import request_id
 from triggerfish.services.due_queue import DueQueue
+from triggerfish.services.events.api_destination_calls import ApiDestinationFailure
 from triggerfish.services.events.dead_letters import dead_letter
 from triggerfish.services.events.delivery_job import DeliveryJob, TargetKind, target_kind
 from triggerfish.services.events.errors import RetryReason, TargetFailure
@@ -161,7 +162,11 @@ class TargetDispatcher:
             await self._give_up(job, failure, attempts, None, entry)
             return
         now = self._clock.now()
-        due = now + retry_delay(attempts, self.retry_base_delay, self._jitter)
+        delay = retry_delay(attempts, self.retry_base_delay, self._jitter)
+        if isinstance(failure, ApiDestinationFailure) and failure.retry_after is not None:
+            # API destinations: the more conservative of the endpoint's Retry-After and the backoff
+            delay = max(delay, failure.retry_after)
+        due = now + delay
         reason = RetryPolicy.of(job.target.spec).give_up(attempts, job.ingestion_time, due)
         if reason is not None:
             await self._give_up(job, failure, attempts, reason, entry)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
-from triggerfish.core.ids import DEFAULT_ACCOUNT, DEFAULT_REGION
+from triggerfish.core.scope import Location as Location  # the scope every events operation takes
+from triggerfish.core.scope import Scope as Scope
 
 DEFAULT_BUS = "default"
 #: DocumentStore kinds
@@ -20,22 +21,6 @@ BUS_KIND = "events.bus"
 RULE_KIND = "events.rule"
 
 TargetSpec = Mapping[str, Any]
-
-
-class Scope(Protocol):
-    """Where a request runs: the caller's account and region."""
-
-    @property
-    def account(self) -> str: ...
-
-    @property
-    def region(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class Location:
-    account: str = DEFAULT_ACCOUNT
-    region: str = DEFAULT_REGION
 
 
 class RuleState(StrEnum):

@@ -9,8 +9,8 @@ import orjson
 
 from triggerfish.core.clock import Clock
 from triggerfish.core.delivery import Delivery, DeliveryFailed, DeliveryRegistry
-from triggerfish.services.lambda_ import destinations
 from triggerfish.services.due_queue import DueQueue, throttle_backoff
+from triggerfish.services.lambda_ import destinations
 from triggerfish.services.lambda_.destinations import Condition
 from triggerfish.services.lambda_.functions import FunctionRegistry
 from triggerfish.services.lambda_.invoker import Invoker, Throttled

@@ -25,9 +25,9 @@ from triggerfish.core.ids import DEFAULT_ACCOUNT, DEFAULT_REGION, request_id
 from triggerfish.core.work import WorkTracker
 from triggerfish.runtime.interpreters import find_interpreter, host_runtime
 from triggerfish.runtime.pool import EnvironmentPool
+from triggerfish.services.due_queue import DueQueue
 from triggerfish.services.lambda_ import validation
 from triggerfish.services.lambda_.async_invocations import AsyncInvocations
-from triggerfish.services.due_queue import DueQueue
 from triggerfish.services.lambda_.concurrency import ConcurrencyGovernor
 from triggerfish.services.lambda_.functions import FunctionRegistry, directory_digest
 from triggerfish.services.lambda_.invoker import Invoker

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
+
+from triggerfish.core.scope import Scope as Scope  # the scope every scheduler operation takes
 
 DEFAULT_GROUP = "default"
 #: DocumentStore kinds
@@ -23,16 +25,6 @@ DEFAULT_MAXIMUM_EVENT_AGE = 86_400
 DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 185
 
 TargetSpec = Mapping[str, Any]
-
-
-class Scope(Protocol):
-    """Where a request runs: the caller's account and region."""
-
-    @property
-    def account(self) -> str: ...
-
-    @property
-    def region(self) -> str: ...
 
 
 def scope_key(scope: Scope) -> str:

@@ -26,6 +26,7 @@ from events_delivery_fakes import (
 
 from triggerfish.core.delivery import Delivery, DeliveryFailed
 from triggerfish.core.errors import ServiceError, TooManyRequests
+from triggerfish.services.events.api_destination_calls import ApiDestinationFailure
 from triggerfish.services.events.errors import TargetFailure
 from triggerfish.services.events.models import TargetSpec
 from triggerfish.services.events.retry_policy import MAX_DELAY_FACTOR
@@ -167,6 +168,18 @@ async def test_a_retriable_api_destination_failure_is_retried(rig: Rig) -> None:
 
     assert len(rig.api.calls) == 2
     assert await rig.queued() == 0
+
+
+async def test_an_api_destination_retry_waits_at_least_its_retry_after(rig: Rig) -> None:
+    rig.api.failures.append(ApiDestinationFailure("THROTTLING", "429 Too Many Requests", True, retry_after=120.0))
+    await rig.dispatcher.send(
+        rule_ref(), make_target(API_DESTINATION_ARN), make_event(), ingestion_time=rig.clock.now()
+    )
+
+    await rig.run()
+
+    first, second = (call[3] for call in rig.api.calls)
+    assert second - first >= 120.0
 
 
 async def test_a_target_of_a_service_nobody_runs_is_not_retried(rig: Rig) -> None:
