@@ -12,7 +12,9 @@ from triggerfish.aws.auth import DEFAULT_CREDENTIALS, Authenticator
 from triggerfish.aws.endpoint import AwsApp
 from triggerfish.aws.providers.apigateway import ApiGatewayProvider
 from triggerfish.aws.providers.apigatewayv2 import ApiGatewayV2Provider
+from triggerfish.aws.providers.events import EventsProvider
 from triggerfish.aws.providers.lambda_ import LambdaProvider
+from triggerfish.aws.providers.scheduler import SchedulerProvider
 from triggerfish.aws.providers.sqs import SqsProvider
 from triggerfish.aws.server import EndpointApp, HttpServer
 from triggerfish.config.deploy.engine import Deployer
@@ -27,11 +29,14 @@ from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE, EnvironmentPool
 from triggerfish.runtime.zygote import DEFAULT_PRELOAD
 from triggerfish.services.apigateway import RestApiService
 from triggerfish.services.apigatewayv2 import HttpApiService
+from triggerfish.services.events import EventsService
 from triggerfish.services.lambda_.async_invocations import LOCAL_RETRY_BASE_DELAY
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.concurrency import DEFAULT_ACCOUNT_LIMIT, ConcurrencyGovernor
 from triggerfish.services.lambda_.service import LambdaService
+from triggerfish.services.scheduler import SchedulerService
 from triggerfish.services.sqs import SqsService
+from triggerfish.services.ticker import Ticker
 from triggerfish.store.factory import open_store
 from triggerfish.store.interfaces import Store
 from triggerfish.url_signatures import FunctionUrlSignatures
@@ -80,6 +85,27 @@ class App:
             retry_base_delay=settings.retry_base_delay,
         )
         self.lambda_.mappings.attach("sqs", self.sqs.source)
+        # one timer task for every schedule: scheduled rules and Scheduler schedules
+        self.ticker = Ticker(self.clock, self.tracker)
+        retry_delay = settings.retry_base_delay
+        self.events = EventsService(
+            self.store.documents,
+            self.clock,
+            self.deliveries,
+            self.tracker,
+            self.ticker,
+            self.store.pending("events"),
+            retry_base_delay=retry_delay,
+        )
+        self.scheduler = SchedulerService(
+            self.store.documents,
+            self.clock,
+            self.deliveries,
+            self.tracker,
+            self.ticker,
+            self.store.pending("scheduler"),
+            retry_base_delay=retry_delay,
+        )
         self.rest_apis = RestApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         self.http_apis = HttpApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
@@ -100,6 +126,8 @@ class App:
                     "sqs": SqsProvider(self.sqs),
                     "apigateway": ApiGatewayProvider(self.rest_apis),
                     "apigatewayv2": ApiGatewayV2Provider(self.http_apis),
+                    "events": EventsProvider(self.events),
+                    "scheduler": SchedulerProvider(self.scheduler),
                 },
                 auth=signatures if settings.auth else None,
             ),
@@ -112,6 +140,8 @@ class App:
                 self.sqs,
                 rest_apis=self.rest_apis,
                 http_apis=self.http_apis,
+                events=self.events,
+                scheduler=self.scheduler,
             ),
             self.store.documents,
             self.clock,
@@ -139,6 +169,10 @@ class App:
         await self.http_apis.start()
         await self.pool.prewarm(host_runtime())
         await self.lambda_.start()
+        # after the targets: a schedule's missed tick may fire as soon as it starts
+        await self.ticker.start()
+        await self.events.start()
+        await self.scheduler.start()
         self.endpoint.ready = True
 
     async def serve_apis(self, port: int, api_ids: Callable[[], Sequence[str]]) -> str:
@@ -152,6 +186,9 @@ class App:
         for server in (self.app_port, self.http):
             if server is not None:
                 await server.stop()
+        await self.scheduler.close()
+        await self.events.close()
+        await self.ticker.close()
         await self.lambda_.close()
         await self.sqs.close()
         await self.rest_apis.close()

@@ -6,6 +6,7 @@ The cloud's event loop runs in a background thread; every method here is a plain
 from __future__ import annotations
 
 import asyncio
+import datetime
 import threading
 from collections.abc import Coroutine, Iterator, Mapping
 from contextlib import contextmanager
@@ -148,15 +149,16 @@ class Cloud:
     # -- time ----------------------------------------------------------------------------------
 
     @property
-    def clock(self) -> VirtualClock:
+    def clock(self) -> CloudClock:
+        """The virtual clock: ``cloud.clock.advance(3600)`` fires every schedule due in that hour."""
         clock = self.app.clock
         if not isinstance(clock, VirtualClock):
             raise RuntimeError("this cloud runs on the real clock; use triggerfish.local(virtual_clock=True)")
-        return clock
+        return CloudClock(self, clock)
 
     def advance(self, seconds: float) -> None:
         """Move the virtual clock forward, firing every timer that falls inside, in order."""
-        self._call(self.clock.advance(seconds))
+        self._call(self.clock.virtual.advance(seconds))
 
     def now(self) -> float:
         return self.app.clock.now()
@@ -184,6 +186,31 @@ class Cloud:
 
     def _call(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 300.0) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+
+class CloudClock:
+    """The cloud's virtual clock, driven from the caller's thread."""
+
+    def __init__(self, cloud: Cloud, clock: VirtualClock) -> None:
+        self._cloud = cloud
+        self.virtual = clock
+
+    def now(self) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(self.virtual.now(), datetime.UTC)
+
+    def advance(self, span: float | datetime.timedelta, *, settle: bool = True) -> None:
+        """Move time forward by ``span`` (seconds or a timedelta). Every timer inside fires in order
+        (schedules, retries, delays, keep-alive); then, unless ``settle=False``, wait until the work
+        they started is done."""
+        seconds = span.total_seconds() if isinstance(span, datetime.timedelta) else float(span)
+        self._cloud.run(self.virtual.advance(seconds))
+        if settle:
+            self._cloud.settle()
+
+    def advance_to(self, when: float | datetime.datetime, *, settle: bool = True) -> None:
+        """Move time forward to ``when`` (epoch seconds or an aware datetime); never backwards."""
+        target = when.timestamp() if isinstance(when, datetime.datetime) else float(when)
+        self.advance(max(0.0, target - self.virtual.now()), settle=settle)
 
 
 @contextmanager

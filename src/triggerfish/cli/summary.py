@@ -45,10 +45,33 @@ def _event_source(resource: DeployedResource, names: Mapping[str, str]) -> str |
     return f"{label} → {_short(function, names)} ({', '.join(details)})"
 
 
+def _rule(resource: DeployedResource, names: Mapping[str, str]) -> str | None:
+    properties = resource.properties
+    targets = ", ".join(_short(str(target.get("Arn", "")), names) for target in properties.get("Targets") or [])
+    if expression := properties.get("ScheduleExpression"):
+        label = f"schedule {expression}"
+    else:
+        bus = str(properties.get("EventBusName") or "default").rsplit("/", 1)[-1]
+        label = f"events on bus {bus}"
+    disabled = " (disabled)" if properties.get("State") == "DISABLED" else ""
+    return f"{label} → {targets or 'no targets'}{disabled}"
+
+
+def _schedule(resource: DeployedResource, names: Mapping[str, str]) -> str | None:
+    properties = resource.properties
+    zone = properties.get("ScheduleExpressionTimezone")
+    label = f"schedule {properties.get('ScheduleExpression')}" + (f" ({zone})" if zone else "")
+    target = _short(str((properties.get("Target") or {}).get("Arn", "")), names)
+    disabled = " (disabled)" if properties.get("State") == "DISABLED" else ""
+    return f"{label} → {target}{disabled}"
+
+
 #: resource type -> how it reads as a trigger line (trigger services add theirs here)
 TRIGGERS: dict[str, Describe] = {
     "AWS::Lambda::EventInvokeConfig": _destinations,
     "AWS::Lambda::EventSourceMapping": _event_source,
+    "AWS::Events::Rule": _rule,
+    "AWS::Scheduler::Schedule": _schedule,
 }
 
 
@@ -129,7 +152,7 @@ def _short(target: str, names: Mapping[str, str]) -> str:
     if target in names:
         return names[target]
     parts = target.split(":")
-    if target.startswith("arn:") and len(parts) == 6 and parts[2] in {"sqs", "sns"}:
+    if target.startswith("arn:") and len(parts) == 6 and parts[2] in {"sqs", "sns", "events"}:
         return f"{parts[2]} {parts[5]}"
     return target
 

@@ -15,12 +15,16 @@ from triggerfish.config.deploy.apigateway_rest import RestApiHandler
 from triggerfish.config.deploy.apigateway_rest_authorizers import RestAuthorizerHandler
 from triggerfish.config.deploy.apigateway_rest_methods import RestMethodHandler, RestResourceHandler
 from triggerfish.config.deploy.apigateway_rest_stages import RestDeploymentHandler, RestStageHandler
+from triggerfish.config.deploy.events_archive import EventArchiveHandler
+from triggerfish.config.deploy.events_bus import EventBusHandler, EventBusPolicyHandler
+from triggerfish.config.deploy.events_rule import EventRuleHandler
 from triggerfish.config.deploy.lambda_function import LambdaFunctionHandler
 from triggerfish.config.deploy.lambda_mapping import EventSourceMappingHandler
 from triggerfish.config.deploy.lambda_settings import EventInvokeConfigHandler, PermissionHandler
 from triggerfish.config.deploy.lambda_url import FunctionUrlHandler
 from triggerfish.config.deploy.passive import HANDLERS as PASSIVE
 from triggerfish.config.deploy.resources import ResourceHandler
+from triggerfish.config.deploy.scheduler_schedule import ScheduleGroupHandler, ScheduleHandler
 from triggerfish.config.deploy.sqs_queue import SqsQueueHandler
 
 HANDLERS: Mapping[str, ResourceHandler] = {
@@ -42,6 +46,12 @@ HANDLERS: Mapping[str, ResourceHandler] = {
     "AWS::ApiGatewayV2::Route": HttpRouteHandler(),
     "AWS::ApiGatewayV2::Authorizer": HttpAuthorizerHandler(),
     "AWS::ApiGatewayV2::Deployment": HttpDeploymentHandler(),
+    "AWS::Events::EventBus": EventBusHandler(),
+    "AWS::Events::EventBusPolicy": EventBusPolicyHandler(),
+    "AWS::Events::Rule": EventRuleHandler(),
+    "AWS::Events::Archive": EventArchiveHandler(),
+    "AWS::Scheduler::Schedule": ScheduleHandler(),
+    "AWS::Scheduler::ScheduleGroup": ScheduleGroupHandler(),
     **PASSIVE,
     **API_GATEWAY_PASSIVE,
 }

@@ -11,8 +11,10 @@ from typing import Any, Protocol, runtime_checkable
 from triggerfish.config.errors import TemplateError
 from triggerfish.services.apigateway import RestApiService
 from triggerfish.services.apigatewayv2 import HttpApiService
+from triggerfish.services.events import EventsService
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.service import LambdaService, Scope
+from triggerfish.services.scheduler import SchedulerService
 from triggerfish.services.sqs import SqsService
 
 
@@ -25,6 +27,8 @@ class Services:
     sqs: SqsService | None = None
     rest_apis: RestApiService | None = None
     http_apis: HttpApiService | None = None
+    events: EventsService | None = None
+    scheduler: SchedulerService | None = None
 
 
 @dataclass(frozen=True)
