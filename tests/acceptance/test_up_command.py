@@ -67,6 +67,8 @@ def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None: 
     destinations = "async on success → orders-dev-notify, on failure → sqs orders-dev-failed-orders"
     assert f"orders-dev-fulfil: {destinations}" in summary
     assert "sqs orders-dev-failed-orders → orders-dev-auditFailure (batch 10, partial batch failures)" in summary
+    assert "events on bus orders-dev → orders-dev-track" in summary
+    assert "schedule rate(1 hour) → orders-dev-report" in summary
 
     assert re.search(rf"POST /orders\s+http://127\.0\.0\.1:{http_port}/orders\s+→ orders-dev-place", summary)
     order = urllib.request.Request(
@@ -83,6 +85,8 @@ def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None: 
     # the async chain runs: fulfil, then its on-success destination, each with its own log lines
     up.wait_for(r"notify\s+│ order o-1 shipped 1 item\(s\)")
     up.wait_for(r"notify\s+│ REPORT RequestId: ")
+    # place announced the order on the bus; the rule's prefix pattern sent it to track
+    up.wait_seen(r"track\s+│ tracking order o-1 \(OrderPlaced from orders.place")
 
     # a failure the auditor cannot handle comes back from the queue, then lands in its dead-letter queue
     _invoke(up, "orders-dev-place", {"orderId": "o-poison", "items": ["poison"]})

@@ -69,6 +69,16 @@ class UpProcess:
             if match := compiled.search(line):
                 return match
 
+    def wait_seen(self, pattern: str, timeout: float = 60.0) -> re.Match[str]:
+        """A line matching ``pattern`` anywhere in the output, printed already or to come: for lines
+        that race with others (two functions triggered by one invocation)."""
+        compiled = re.compile(pattern, re.MULTILINE)
+        deadline = time.monotonic() + timeout
+        while not (match := compiled.search(self.text)):
+            assert time.monotonic() < deadline, f"no line matching {compiled.pattern!r} in:\n{self.text}"
+            time.sleep(0.05)
+        return match
+
     def wait_ready(self, timeout: float = 60.0) -> str:
         self.wait_for(READY, timeout)
         match = ENDPOINT.search(self.text)

@@ -1,7 +1,8 @@
 """An order pipeline, written exactly as it would be for AWS Lambda.
 
-``place`` takes an order (invoked directly, or as ``POST /orders`` on the app's HTTP API) and hands it to
-``fulfil`` asynchronously. ``fulfil`` succeeds or fails;
+``place`` takes an order (invoked directly, or as ``POST /orders`` on the app's HTTP API), hands it to
+``fulfil`` asynchronously and announces it on the app's event bus, where a rule sends it to ``track``.
+``report`` runs every hour on a schedule. ``fulfil`` succeeds or fails;
 Lambda then sends a record of the outcome to a destination: ``notify`` on success, and on failure
 (after the async retries are spent) the failed-orders SQS queue, which ``audit_failure`` consumes in
 batches. A record it cannot audit is reported as a failed batch item: SQS delivers it again, and
@@ -21,6 +22,7 @@ logger.setLevel(logging.INFO)
 
 # Clients are made once per execution environment and reused while it stays warm.
 lambda_client = boto3.client("lambda")
+events_client = boto3.client("events")
 
 
 def place(event, context):
@@ -40,6 +42,16 @@ def place(event, context):
         FunctionName=os.environ["FULFIL_FUNCTION"],
         InvocationType="Event",
         Payload=json.dumps({"orderId": order_id, "items": items}).encode(),
+    )
+    events_client.put_events(
+        Entries=[
+            {
+                "EventBusName": os.environ["ORDERS_BUS"],
+                "Source": "orders.place",
+                "DetailType": "OrderPlaced",
+                "Detail": json.dumps({"orderId": order_id, "items": items}),
+            }
+        ]
     )
     accepted = {"orderId": order_id, "status": "accepted", "items": len(items)}
     if from_http:
@@ -82,3 +94,16 @@ def audit_failure(event, context):
             f"{error['errorType']}: {error['errorMessage']}"
         )
     return {"batchItemFailures": failures}
+
+
+def track(event, context):
+    """Event-bus consumer: a rule on the orders bus matches every event whose source starts with ``orders``."""
+    detail = event["detail"]
+    print(f"tracking order {detail['orderId']} ({event['detail-type']} from {event['source']}, event {event['id']})")
+    return {"tracked": detail["orderId"]}
+
+
+def report(event, context):
+    """The hourly job: a scheduled rule's event says which tick it is for."""
+    print(f"hourly report for {event['time']} ({event['resources'][0].rsplit('/', 1)[-1]})")
+    return {"reportedAt": event["time"]}
