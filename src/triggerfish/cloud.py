@@ -200,12 +200,29 @@ class CloudClock:
 
     def advance(self, span: float | datetime.timedelta, *, settle: bool = True) -> None:
         """Move time forward by ``span`` (seconds or a timedelta). Every timer inside fires in order
-        (schedules, retries, delays, keep-alive); then, unless ``settle=False``, wait until the work
-        they started is done."""
+        (schedules, retries, delays, keep-alive). With ``settle`` (the default) time stops at each
+        timer until the work it started is done, so that work sees the time it ran at, and
+        everything due in the interval is done when this returns."""
         seconds = span.total_seconds() if isinstance(span, datetime.timedelta) else float(span)
-        self._cloud.run(self.virtual.advance(seconds))
-        if settle:
-            self._cloud.settle()
+        if seconds < 0:
+            raise ValueError("a clock cannot go backwards")
+        self._cloud.run(self._advance(seconds, settle))
+
+    async def _advance(self, seconds: float, settle: bool) -> None:
+        clock = self.virtual
+        target = clock.now() + seconds
+        if not settle:
+            await clock.advance(seconds)
+            return
+        while (due := clock.next_wakeup()) is not None and due <= target:
+            await clock.set(due)
+            await self._settle()
+        await clock.set(target)
+        await self._settle()
+
+    async def _settle(self, timeout: float = 30.0) -> None:
+        if not await self._cloud.app.settle(timeout, include_future=False):
+            raise TimeoutError(f"triggered work did not settle within {timeout} s")
 
     def advance_to(self, when: float | datetime.datetime, *, settle: bool = True) -> None:
         """Move time forward to ``when`` (epoch seconds or an aware datetime); never backwards."""

@@ -62,7 +62,8 @@ class RuleBook:
         self._documents = documents
         self._clock = clock
         self._check_input = check_input
-        self._max_rules = max_rules_per_bus
+        #: the "rules per event bus" quota (300 by default; AWS raises it on request)
+        self.max_rules_per_bus = max_rules_per_bus
         self._index = RuleIndex()
         self._watchers: list[ScheduleWatcher] = []
         # read-modify-write of one rule's document must not interleave with another's
@@ -126,7 +127,7 @@ class RuleBook:
         compiled = check_rule(bus, name, event_pattern, schedule_expression)
         async with self._writing:
             previous = self.find(bus, name)
-            if previous is None and self._index.count_on(bus) >= self._max_rules:
+            if previous is None and self._index.count_on(bus) >= self.max_rules_per_bus:
                 raise LimitExceeded(TOO_MANY)
             rule = Rule(
                 name,

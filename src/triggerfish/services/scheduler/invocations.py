@@ -1,5 +1,7 @@
-"""Invoking targets: each fired tick becomes a durable pending invocation, tried until it is
-delivered, its retry policy runs out (then the dead-letter queue), or it fails for good.
+"""Invoking targets: each fired tick is tried at once; a tick whose first attempt fails becomes a
+durable pending invocation, tried again until it is delivered, its retry policy runs out (then the
+dead-letter queue), or it fails for good. The first attempt is made inline because a schedule's
+lateness is the time to its target: every store round trip before it counts.
 
 Retry policy (spec §4.7): up to ``MaximumRetryAttempts`` retries (0–185, default 185) within
 ``MaximumEventAgeInSeconds`` of the invocation (60–86,400, default 24 h), with exponential backoff.
@@ -77,10 +79,17 @@ class Invocations:
         self.retry_base_delay = retry_base_delay
 
     async def submit(self, schedule: Schedule, tick: float) -> None:
-        """Durably queue the invocation for ``tick``; the queue makes the first attempt at once."""
+        """Invoke the target for ``tick`` now; when that fails, the retry is durably queued (or the
+        invocation given up) before this returns."""
         pending = PendingInvocation(schedule.arn, schedule.target, tick)
-        now = self._clock.now()
-        await self._queue.submit(AsyncEvent(hex_id(32), pending.target_arn, pending.encode(), now, now))
+        attempt = Attempt.new(pending.schedule_arn, pending.scheduled_time, 1)
+        body = _body(pending.target, attempt)
+        try:
+            await invoke(self._deliveries, pending.target, body)
+        except TargetFailure as failure:
+            now = self._clock.now()
+            event = AsyncEvent(hex_id(32), pending.target_arn, pending.encode(), now, now)
+            await self._failed(event, pending, attempt, body, failure, queued=False)
 
     async def handle(self, event: AsyncEvent) -> None:
         pending = PendingInvocation.decode(event.payload)
@@ -89,25 +98,36 @@ class Invocations:
         try:
             await invoke(self._deliveries, pending.target, body)
         except TargetFailure as failure:
-            await self._failed(event, pending, attempt, body, failure)
+            await self._failed(event, pending, attempt, body, failure, queued=True)
             return
         await self._queue.complete(event)
 
     async def _failed(
-        self, event: AsyncEvent, pending: PendingInvocation, attempt: Attempt, body: str, failure: TargetFailure
+        self,
+        event: AsyncEvent,
+        pending: PendingInvocation,
+        attempt: Attempt,
+        body: str,
+        failure: TargetFailure,
+        *,
+        queued: bool,
     ) -> None:
         exhausted = self._exhausted(event, pending, attempt) if failure.retriable else None
         if failure.retriable and exhausted is None:
             due = self._clock.now() + retry_delay(attempt.number, self.retry_base_delay)
             retried = replace(event, attempts=attempt.number, invoke_count=attempt.number)
-            await self._queue.reschedule(retried, due)
+            if queued:
+                await self._queue.reschedule(retried, due)
+            else:
+                await self._queue.submit(replace(retried, due_at=due))
             return
         log.info("schedule %s could not invoke %s: %s", pending.schedule_arn, pending.target_arn, failure)
         queue_arn = _dead_letter_arn(pending.target)
         if queue_arn is not None:
             letter = DeadLetter(queue_arn, pending.target_arn, body, attempt, failure, exhausted)
             await dead_letter.send(self._deliveries, letter)
-        await self._queue.complete(event)
+        if queued:
+            await self._queue.complete(event)
 
     def _exhausted(self, event: AsyncEvent, pending: PendingInvocation, attempt: Attempt) -> str | None:
         policy = RetryPolicy.of(pending.target)
