@@ -27,6 +27,8 @@ MAX_POLICY_LENGTH = 10_240
 VERSION = "2012-10-17"
 STATEMENT_ID = Constraint(r"[a-zA-Z0-9-_]+", 64)
 PRINCIPAL = Constraint(r"(\d{12}|\*)", 12)
+# recorded RemovePermission answer for an unknown StatementId
+NO_SUCH_STATEMENT = "Statement with the provided id does not exist."
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,13 @@ def remove_permission(current: str | None, statement_id: str | None, remove_all:
     if statement_id is None:
         raise ValidationException("Parameter StatementId must be specified.")
     if current is None:
-        raise ResourceNotFound("EventBus does not have a policy.")
+        # the same answer when the bus has no policy at all (recorded test_remove_permission_non_existing_sid[False-*])
+        raise ResourceNotFound(NO_SUCH_STATEMENT)
     document = _parse(current)
     statements = _statements(document)
     kept = [s for s in statements if s.get("Sid") != statement_id]
     if len(kept) == len(statements):
-        # recorded RemovePermission answer for an unknown StatementId
-        raise ResourceNotFound("Statement with the provided id does not exist.")
+        raise ResourceNotFound(NO_SUCH_STATEMENT)
     if not kept:
         return None
     document["Statement"] = kept
