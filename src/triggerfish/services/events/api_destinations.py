@@ -37,6 +37,7 @@ from triggerfish.services.events.connections import (
     DESCRIPTION,
     Connections,
     endpoint_ok,
+    named_in_scope,
     paginate,
     scope_key,
 )
@@ -205,11 +206,7 @@ class ApiDestinations:
                 "Failed to list the api-destination(s). Request failed because only one filter is supported per "
                 "request, either ConnectionArn or NamePrefix."
             )
-        key = scope_key(scope)
-        found = sorted(
-            (d for (s, name), d in self._by_key.items() if s == key and name.startswith(prefix or "")),
-            key=lambda d: d.name,
-        )
+        found = named_in_scope(self._by_key, scope, prefix)
         if connection_arn:
             found = [d for d in found if d.connection_arn == connection_arn]
         return paginate(found, lambda d: d.name, limit, token)

@@ -51,6 +51,12 @@ def scope_key(scope: Scope) -> str:
     return f"{scope.account}/{scope.region}"
 
 
+def named_in_scope(by_key: Mapping[tuple[str, str], T], scope: Scope, prefix: str | None) -> list[T]:
+    """The values of ``scope`` whose name starts with ``prefix``, in name order."""
+    key = scope_key(scope)
+    return [value for (where, name), value in sorted(by_key.items()) if where == key and name.startswith(prefix or "")]
+
+
 def endpoint_ok(endpoint: str) -> bool:
     """An endpoint EventBridge accepts: HTTPS with a host (plain HTTP allowed for this machine)."""
     try:
@@ -109,11 +115,7 @@ class Connections:
     def list(
         self, prefix: str | None, state: str | None, limit: int | None, token: str | None, *, scope: Scope
     ) -> tuple[list[Connection], str | None]:
-        key = scope_key(scope)
-        found = sorted(
-            (c for (s, name), c in self._by_key.items() if s == key and name.startswith(prefix or "")),
-            key=lambda c: c.name,
-        )
+        found = named_in_scope(self._by_key, scope, prefix)
         if state:
             found = [c for c in found if c.state == state]
         return paginate(found, lambda c: c.name, limit, token)
