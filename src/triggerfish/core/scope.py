@@ -24,3 +24,8 @@ class Location:
 
     account: str = DEFAULT_ACCOUNT
     region: str = DEFAULT_REGION
+
+
+def scope_key(scope: Scope) -> str:
+    """The DocumentStore scope of anything with an account and a region: ``<account>/<region>``."""
+    return f"{scope.account}/{scope.region}"

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from triggerfish.core.clock import Clock
+from triggerfish.core.scope import scope_key
 from triggerfish.services.events.api_destination_calls import (
     API_DESTINATION_TIMEOUT,
     build_request,
@@ -39,7 +40,6 @@ from triggerfish.services.events.connections import (
     endpoint_ok,
     named_in_scope,
     paginate,
-    scope_key,
 )
 from triggerfish.services.events.constraints import check
 from triggerfish.services.events.errors import (
@@ -363,7 +363,7 @@ class ApiDestinations:
         return None
 
     async def _save(self, destination: ApiDestination) -> None:
-        key = f"{destination.account}/{destination.region}"
+        key = scope_key(destination)
         await self._documents.put(
             API_DESTINATION_KIND, key, destination.name, to_document(destination), now=self._clock.now()
         )

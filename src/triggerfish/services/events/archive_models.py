@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from triggerfish.core.scope import scope_key
+
 #: DocumentStore kinds
 ARCHIVE_KIND = "events.archive"
 ARCHIVED_KIND = "events.archived"
@@ -35,11 +37,6 @@ class ArchiveState(StrEnum):
 
 def archive_arn(region: str, account: str, name: str) -> str:
     return f"arn:aws:events:{region}:{account}:archive/{name}"
-
-
-def scope_key(account: str, region: str) -> str:
-    """The DocumentStore scope of a resource."""
-    return f"{account}/{region}"
 
 
 @dataclass(frozen=True)
@@ -65,7 +62,7 @@ class Archive:
 
     @property
     def scope(self) -> str:
-        return scope_key(self.account, self.region)
+        return scope_key(self)
 
     def to_json(self) -> str:
         return json.dumps({**asdict(self), "state": self.state.value})

@@ -15,13 +15,13 @@ from typing import Any
 
 from triggerfish.core.clock import Clock
 from triggerfish.core.patterns import CompiledPattern, InvalidPattern, compile_pattern
+from triggerfish.core.scope import scope_key
 from triggerfish.services.events import archive_params as params
 from triggerfish.services.events.archive_models import (
     ARCHIVE_KIND,
     REPLAY_NAME,
     Archive,
     ArchivedEvent,
-    scope_key,
 )
 from triggerfish.services.events.archive_shapes import (
     ArchiveChange,
@@ -93,7 +93,7 @@ class Archives:
                 await self._save(live.archive)
 
     async def find(self, name: str, *, scope: Scope) -> Archive | None:
-        live = self._archives.get((scope_key(scope.account, scope.region), name))
+        live = self._archives.get((scope_key(scope), name))
         return None if live is None else live.archive
 
     async def scan(
@@ -125,7 +125,7 @@ class Archives:
         retention = params.retention_days(fields) or 0
         kms_key = params.optional_text(fields, "KmsKeyIdentifier", "kmsKeyIdentifier")
         source = self._check_bus(source, scope)
-        key = (scope_key(scope.account, scope.region), name)
+        key = (scope_key(scope), name)
         if key in self._archives:
             raise _exists(name)
         archive = Archive(
@@ -161,7 +161,7 @@ class Archives:
         state = fields.get("State")
         if source is not None:
             source = self._check_bus(source, scope)
-        here = scope_key(scope.account, scope.region)
+        here = scope_key(scope)
         chosen = sorted(
             (
                 live
@@ -229,7 +229,7 @@ class Archives:
         return bus.arn
 
     def _live(self, name: str, scope: Scope) -> _Live:
-        live = self._archives.get((scope_key(scope.account, scope.region), name))
+        live = self._archives.get((scope_key(scope), name))
         if live is None:
             raise ResourceNotFound(f"Archive {name} does not exist.")
         return live

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from triggerfish.core.clock import Clock
 from triggerfish.core.ids import hex_id
+from triggerfish.core.scope import scope_key
 from triggerfish.services.events.connection_models import (
     CONNECTION_KIND,
     ApiKeyAuth,
@@ -45,10 +46,6 @@ DEAUTHORIZED_REASON = "The authorization parameters were removed from this conne
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 T = TypeVar("T")
-
-
-def scope_key(scope: Scope) -> str:
-    return f"{scope.account}/{scope.region}"
 
 
 def named_in_scope(by_key: Mapping[tuple[str, str], T], scope: Scope, prefix: str | None) -> list[T]:
@@ -220,13 +217,13 @@ class Connections:
         return current
 
     async def save(self, connection: Connection) -> None:
-        key = f"{connection.account}/{connection.region}"
+        key = scope_key(connection)
         await self._documents.put(CONNECTION_KIND, key, connection.name, to_document(connection), now=self._clock.now())
         self._by_key[(key, connection.name)] = connection
 
     def current(self, connection: Connection) -> Connection | None:
         """The stored version of ``connection`` (None once deleted or replaced by a namesake)."""
-        found = self._by_key.get((f"{connection.account}/{connection.region}", connection.name))
+        found = self._by_key.get((scope_key(connection), connection.name))
         return found if found is not None and found.uid == connection.uid else None
 
 

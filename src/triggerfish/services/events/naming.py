@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from triggerfish.core.scope import scope_key
 from triggerfish.services.events.constraints import Constraint, check
 from triggerfish.services.events.errors import ValidationException
 from triggerfish.services.events.models import DEFAULT_BUS, Scope, bus_arn, rule_arn
@@ -37,7 +38,7 @@ class BusRef:
     @property
     def scope(self) -> str:
         """The DocumentStore scope of everything on this bus."""
-        return f"{self.account}/{self.region}"
+        return scope_key(self)
 
     def rule_arn(self, rule: str) -> str:
         return rule_arn(self.region, self.account, self.name, rule)

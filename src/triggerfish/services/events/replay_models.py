@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-from triggerfish.services.events.archive_models import REPLAY_NAME, scope_key
+from triggerfish.core.scope import scope_key
+from triggerfish.services.events.archive_models import REPLAY_NAME
 
 #: DocumentStore kind
 REPLAY_KIND = "events.replay"
@@ -69,7 +70,7 @@ class Replay:
 
     @property
     def scope(self) -> str:
-        return scope_key(self.account, self.region)
+        return scope_key(self)
 
     def to_json(self) -> str:
         return json.dumps({**asdict(self), "state": self.state.value, "filter_arns": list(self.filter_arns)})

@@ -19,9 +19,10 @@ from typing import Any, overload
 
 from triggerfish.core.clock import Clock
 from triggerfish.core.errors import TriggerfishError
+from triggerfish.core.scope import scope_key
 from triggerfish.core.work import WorkTracker
 from triggerfish.services.events import archive_params as params
-from triggerfish.services.events.archive_models import Archive, scope_key, timestamp
+from triggerfish.services.events.archive_models import Archive, timestamp
 from triggerfish.services.events.archive_shapes import (
     ReplayChange,
     ReplayDescription,
@@ -116,7 +117,7 @@ class Replays:
         state = fields.get("State")
         chosen = [
             replay
-            for replay in await self._all(scope_key(scope.account, scope.region))
+            for replay in await self._all(scope_key(scope))
             if replay.name.startswith(prefix)
             and (source is None or replay.archive_arn == source)
             and (state is None or replay.state.value == state)
@@ -128,7 +129,7 @@ class Replays:
         return result
 
     async def cancel(self, name: str, *, scope: Scope) -> ReplayChange:
-        running = self._running.get((scope_key(scope.account, scope.region), name))
+        running = self._running.get((scope_key(scope), name))
         replay = running.replay if running is not None else await self._replay(name, scope)
         if not replay.state.cancellable:
             raise IllegalStatus(f"Replay {name} is not in a valid state for this operation.")
@@ -153,7 +154,7 @@ class Replays:
         if not isinstance(destination, Mapping):
             raise params.missing("destination")
         destination_arn = params.required_text(destination, "Arn", "destination.arn")
-        here = scope_key(scope.account, scope.region)
+        here = scope_key(scope)
         # replay names stay taken while AWS keeps the replay (90 days), finished or not
         if (here, name) in self._running or await self._documents.get(REPLAY_KIND, here, name) is not None:
             raise _exists(name)
@@ -282,7 +283,7 @@ class Replays:
     # --- reading ----------------------------------------------------------------------------------
 
     async def _replay(self, name: str, scope: Scope) -> Replay:
-        here = scope_key(scope.account, scope.region)
+        here = scope_key(scope)
         running = self._running.get((here, name))
         if running is not None:
             return running.replay

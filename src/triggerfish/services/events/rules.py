@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from triggerfish.core.clock import Clock
 from triggerfish.core.patterns import CompiledPattern, InvalidPattern
+from triggerfish.core.scope import scope_key
 from triggerfish.services.events.errors import LimitExceeded, ResourceNotFound, ValidationException
 from triggerfish.services.events.models import RULE_KIND, Rule, RuleState, Target, TargetSpec
 from triggerfish.services.events.naming import BusRef
@@ -216,13 +217,13 @@ class RuleBook:
     # -- internals
 
     async def _write(self, rule: Rule, compiled: CompiledPattern | None = None) -> None:
-        scope = f"{rule.account}/{rule.region}"
+        scope = scope_key(rule)
         body = json.dumps(rule_body(rule))
         await self._documents.put(RULE_KIND, scope, f"{rule.bus}/{rule.name}", body, now=self._clock.now())
         self._index.add(rule, compiled)
 
     async def _erase(self, rule: Rule) -> None:
-        await self._documents.delete(RULE_KIND, f"{rule.account}/{rule.region}", f"{rule.bus}/{rule.name}")
+        await self._documents.delete(RULE_KIND, scope_key(rule), f"{rule.bus}/{rule.name}")
         self._index.remove(rule.arn)
 
     async def _tell_changed(self, rule: Rule) -> None:

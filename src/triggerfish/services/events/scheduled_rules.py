@@ -26,6 +26,7 @@ from triggerfish.core.clock import Clock
 from triggerfish.core.ids import request_id
 from triggerfish.core.payloads.eventbridge import scheduled_event
 from triggerfish.core.schedules import InvalidScheduleExpression, Timetable, parse_schedule
+from triggerfish.core.scope import scope_key
 from triggerfish.services.events.dispatch import TargetDispatcher
 from triggerfish.services.events.models import Rule, RuleRef
 from triggerfish.services.ticker import Ticker
@@ -132,7 +133,7 @@ class ScheduledRules:
             log.warning("not scheduling rule %s: %s", rule.arn, exc)
             return
         now = self._clock.now()
-        scope = f"{rule.account}/{rule.region}"
+        scope = scope_key(rule)
         record = _rearmed(await self._saved(rule.arn, scope), rule, expression, now, restarting=restarting)
         await self._save(rule.arn, scope, record)
         plan = _Plan(rule.arn, scope, record, Timetable.for_rule(schedule, _datetime(record.anchor)))

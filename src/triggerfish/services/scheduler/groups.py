@@ -11,9 +11,10 @@ import asyncio
 from collections.abc import Iterable, Mapping
 
 from triggerfish.core.clock import Clock
+from triggerfish.core.scope import scope_key
 from triggerfish.services.scheduler.documents import decode_group, encode_group
 from triggerfish.services.scheduler.errors import ValidationException, group_exists, group_not_found
-from triggerfish.services.scheduler.models import DEFAULT_GROUP, GROUP_KIND, ScheduleGroup, Scope, scope_key
+from triggerfish.services.scheduler.models import DEFAULT_GROUP, GROUP_KIND, ScheduleGroup, Scope
 from triggerfish.store.interfaces import DocumentStore
 
 # Tags per resource (Scheduler quotas: "Tags per resource", 50, like most services)

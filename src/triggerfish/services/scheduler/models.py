@@ -27,11 +27,6 @@ DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 185
 TargetSpec = Mapping[str, Any]
 
 
-def scope_key(scope: Scope) -> str:
-    """The DocumentStore scope of an account and region."""
-    return f"{scope.account}/{scope.region}"
-
-
 class ScheduleState(StrEnum):
     ENABLED = "ENABLED"
     DISABLED = "DISABLED"

@@ -11,8 +11,9 @@ import asyncio
 from collections.abc import Iterator
 
 from triggerfish.core.clock import Clock
+from triggerfish.core.scope import scope_key
 from triggerfish.services.scheduler.documents import decode_schedule, decode_tick, encode_schedule, encode_tick
-from triggerfish.services.scheduler.models import SCHEDULE_KIND, TICK_KIND, Schedule, ScheduleKey, Scope, scope_key
+from triggerfish.services.scheduler.models import SCHEDULE_KIND, TICK_KIND, Schedule, ScheduleKey, Scope
 from triggerfish.store.interfaces import DocumentStore
 
 
