@@ -41,6 +41,16 @@ Resources:
       StatementId: partner
       Action: events:PutEvents
       Principal: "111122223333"
+  AuditPolicy:
+    Type: AWS::Events::EventBusPolicy
+    DependsOn: BusPolicy
+    Properties:
+      EventBusName: !Ref Bus
+      StatementId: audit
+      Statement:
+        Effect: Allow
+        Principal: {AWS: "arn:aws:iam::444455556666:root"}
+        Action: events:PutEvents
   Rule:
     Type: AWS::Events::Rule
     Properties:
@@ -111,7 +121,8 @@ def test_a_cloudformation_stack_creates_buses_rules_archives_and_schedules(cloud
     assert [target.id for target in rule.targets] == ["fn", "queue"]
     assert rule.targets[0].spec["RetryPolicy"] == {"MaximumRetryAttempts": 3}
     policy = json.loads(events.describe_event_bus("cfn-bus", scope=HERE).policy or "")
-    assert [statement["Sid"] for statement in policy["Statement"]] == ["partner"]
+    assert [statement["Sid"] for statement in policy["Statement"]] == ["partner", "audit"]
+    assert policy["Statement"][1]["Resource"] == events.describe_event_bus("cfn-bus", scope=HERE).arn
     assert report.outputs["ArchiveArn"].endswith(":archive/" + report.outputs["ArchiveArn"].rsplit("/", 1)[1])
     schedule_name = report.outputs["ScheduleArn"].rsplit("/", 1)[1]
     schedule = cloud.app.scheduler.get_schedule(schedule_name, "jobs", scope=HERE)

@@ -88,8 +88,8 @@ class EventBusPolicyHandler:
         events = events_service(context)
         bus = properties.get("EventBusName")
         if (statement := properties.get("Statement")) is not None:
-            bus_arn = events.describe_event_bus(bus, scope=context.scope).arn
-            policy = _merged_policy(events, bus, context, statement_id, {"Sid": statement_id, **statement}, bus_arn)
+            current = events.describe_event_bus(bus, scope=context.scope)
+            policy = _merged_policy(current, statement_id, {"Sid": statement_id, **statement})
             await events.put_permission(scope=context.scope, event_bus_name=bus, policy=policy)
         else:
             await events.put_permission(
@@ -120,13 +120,11 @@ class EventBusPolicyHandler:
             )
 
 
-def _merged_policy(
-    events: EventsService, bus: str | None, context: DeployContext, sid: str, statement: dict[str, Any], bus_arn: str
-) -> str:
-    current = events.describe_event_bus(bus, scope=context.scope).policy
-    document: dict[str, Any] = json.loads(current) if current else {"Version": "2012-10-17", "Statement": []}
+def _merged_policy(bus: Bus, sid: str, statement: dict[str, Any]) -> str:
+    """The bus's policy with ``statement`` in place of any statement of the same id."""
+    document: dict[str, Any] = json.loads(bus.policy) if bus.policy else {"Version": "2012-10-17", "Statement": []}
     statements = [s for s in document.get("Statement", []) if isinstance(s, dict) and s.get("Sid") != sid]
-    statement.setdefault("Resource", bus_arn)
+    statement.setdefault("Resource", bus.arn)
     return json.dumps({**document, "Statement": [*statements, statement]})
 
 
