@@ -72,6 +72,7 @@ class Endpoint:
         self.service = SchedulerService(
             self.store.documents, clock, deliveries, tracker, self.ticker, self.store.pending("scheduler")
         )
+        await self.ticker.start()
         await self.service.start()
         self.http = HttpServer(AwsApp({"scheduler": SchedulerProvider(self.service)}), "127.0.0.1", 0)
         await self.http.start()

@@ -14,6 +14,7 @@ from typing import Any
 
 from triggerfish.core.clock import Clock
 from triggerfish.core.delivery import DeliveryRegistry
+from triggerfish.core.scope import scope_key
 from triggerfish.core.work import WorkTracker
 from triggerfish.services.due_queue import DueQueue
 from triggerfish.services.scheduler.errors import (
@@ -34,7 +35,6 @@ from triggerfish.services.scheduler.models import (
     ScheduleKey,
     ScheduleState,
     Scope,
-    scope_key,
 )
 from triggerfish.services.scheduler.schedules import ScheduleRegistry
 from triggerfish.services.scheduler.validation import addressed, check_group_name, check_name, read_schedule
@@ -60,7 +60,6 @@ class SchedulerService:
         retry_base_delay: float = 1.0,
     ) -> None:
         self._clock = clock
-        self._ticker = ticker
         self.groups = GroupRegistry(documents, clock)
         self.schedules = ScheduleRegistry(documents, clock)
         self._queue = DueQueue(pending, clock, tracker)
@@ -73,7 +72,6 @@ class SchedulerService:
         await self.groups.load()
         await self.schedules.load()
         await self._queue.start(self.invocations.handle)
-        await self._ticker.start()
         for schedule in self.schedules:
             async with self.schedules.lock(schedule.key):
                 if self.schedules.find(schedule.key) is schedule:

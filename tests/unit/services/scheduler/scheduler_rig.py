@@ -111,6 +111,7 @@ class Rig:
             self.store.pending("scheduler"),
             retry_base_delay=self.retry_base_delay,
         )
+        await self.ticker.start()
         await self.service.start()
         await self.settle()
 
