@@ -13,13 +13,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from triggerfish.core.backoff import backoff_ceiling
 from triggerfish.services.events.errors import RetryReason
 from triggerfish.services.events.models import TargetSpec
 
 DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 185
 DEFAULT_MAXIMUM_EVENT_AGE = 86_400
-#: The longest wait between two attempts, in units of ``base`` (ten minutes at one second).
-MAX_DELAY_FACTOR = 600
 
 Jitter = Callable[[], float]
 
@@ -62,5 +61,4 @@ def retry_delay(retry: int, base: float, jitter: Jitter = random.random) -> floa
     the ceiling's upper half, so until the ceiling is reached each retry waits at least as long as the
     one before.
     """
-    ceiling = base * min(2.0 ** min(retry - 1, 64), MAX_DELAY_FACTOR)
-    return ceiling * (0.5 + 0.5 * jitter())
+    return backoff_ceiling(retry, base) * (0.5 + 0.5 * jitter())

@@ -4,11 +4,9 @@ dead-letter queue), or it fails for good. The first attempt is made inline becau
 lateness is the time to its target: every store round trip before it counts.
 
 Retry policy (spec §4.7): up to ``MaximumRetryAttempts`` retries (0–185, default 185) within
-``MaximumEventAgeInSeconds`` of the invocation (60–86,400, default 24 h), with exponential backoff.
-AWS does not publish its schedule; ours doubles from ``retry_base_delay`` (the first retry's wait) and
-levels off at 600 times it (ten minutes at the default one second, as EventBridge targets here), so
-the default 185 retries reach the default 24-hour age, as AWS's two defaults suggest. No jitter: one
-schedule's retries never compete locally. Each attempt gets a fresh execution id and the next attempt
+``MaximumEventAgeInSeconds`` of the invocation (60–86,400, default 24 h), with the exponential backoff
+of ``core.backoff`` from ``retry_base_delay`` (the first retry's wait), as EventBridge targets here.
+No jitter: one schedule's retries never compete locally. Each attempt gets a fresh execution id and the next attempt
 number.
 """
 
@@ -20,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from triggerfish.core.backoff import backoff_ceiling
 from triggerfish.core.clock import Clock
 from triggerfish.core.delivery import DeliveryRegistry
 from triggerfish.core.ids import hex_id
@@ -34,12 +33,12 @@ from triggerfish.store.interfaces import AsyncEvent
 log = logging.getLogger(__name__)
 
 LOCAL_RETRY_BASE_DELAY = 1.0
-MAX_BACKOFF_FACTOR = 600
 
 
 def retry_delay(attempt_number: int, base: float) -> float:
-    """The wait after failed attempt ``attempt_number`` (1-based) before the next one."""
-    return base * min(1 << min(max(0, attempt_number - 1), 16), MAX_BACKOFF_FACTOR)
+    """The wait after failed attempt ``attempt_number`` (1-based) before the next one: no jitter,
+    as one schedule's retries never compete locally."""
+    return backoff_ceiling(attempt_number, base)
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from events_delivery_fakes import (
     rule_ref,
 )
 
+from triggerfish.core.backoff import MAX_DELAY_FACTOR
 from triggerfish.core.delivery import Delivery, DeliveryFailed
 from triggerfish.core.errors import ServiceError, TooManyRequests
 from triggerfish.services.events.api_destination_calls import ApiDestinationFailure
 from triggerfish.services.events.errors import TargetFailure
 from triggerfish.services.events.models import TargetSpec
-from triggerfish.services.events.retry_policy import MAX_DELAY_FACTOR
 from triggerfish.store.interfaces import AsyncEvent
 
 DLQ = {"DeadLetterConfig": {"Arn": DLQ_ARN}}
