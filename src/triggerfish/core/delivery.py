@@ -14,15 +14,9 @@ from typing import Protocol
 
 from triggerfish.core.arns import parse_arn
 from triggerfish.core.errors import InvalidParameterValue
+from triggerfish.core.payloads.attributes import MessageAttribute
 
-
-@dataclass(frozen=True)
-class MessageAttribute:
-    """An SQS/SNS-style typed attribute (``String``, ``Number``, ``Binary``)."""
-
-    data_type: str
-    string_value: str | None = None
-    binary_value: bytes | None = None
+__all__ = ["Deliverer", "Delivery", "DeliveryFailed", "DeliveryRegistry", "MessageAttribute"]
 
 
 @dataclass(frozen=True)

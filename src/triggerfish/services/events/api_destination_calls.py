@@ -25,8 +25,8 @@ from triggerfish.services.events.api_destination_models import ApiDestination
 from triggerfish.services.events.connection_auth import with_query
 from triggerfish.services.events.connection_models import Connection
 from triggerfish.services.events.errors import TargetFailure
-from triggerfish.services.events.http_call import HttpRequest, HttpResponse
 from triggerfish.services.events.target_failures import ErrorCode
+from triggerfish.services.http_call import HttpRequest, HttpResponse
 
 #: how long an endpoint has to answer (user guide, "API destinations": 5 seconds)
 API_DESTINATION_TIMEOUT = 5.0

@@ -49,10 +49,10 @@ from triggerfish.services.events.errors import (
     TargetFailure,
     ValidationException,
 )
-from triggerfish.services.events.http_call import HttpCallError, HttpResponse, HttpTimeout, http_call
 from triggerfish.services.events.invocation_rate import InvocationRate
 from triggerfish.services.events.models import Scope
 from triggerfish.services.events.target_failures import ErrorCode
+from triggerfish.services.http_call import HttpCallError, HttpResponse, HttpTimeout, http_call
 from triggerfish.store.interfaces import DocumentStore
 
 METHODS = ("POST", "GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE")

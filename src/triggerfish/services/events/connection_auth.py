@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from triggerfish.core.clock import Clock
 from triggerfish.services.events.connection_models import ApiKeyAuth, BasicAuth, Connection, OAuthAuth
-from triggerfish.services.events.http_call import HttpCallError, HttpRequest, http_call
+from triggerfish.services.http_call import HttpCallError, HttpRequest, http_call
 
 # a token is refreshed this long before it expires, or halfway through a shorter life
 _REFRESH_MARGIN = 30.0

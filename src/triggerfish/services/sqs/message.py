@@ -9,7 +9,6 @@ from collections.abc import Mapping
 import orjson
 
 from triggerfish.core.delivery import MessageAttribute
-from triggerfish.core.payloads.attributes import MessageAttribute as PayloadAttribute
 from triggerfish.core.payloads.sqs import body_md5, message_attributes_md5
 from triggerfish.core.queue_port import ReceivedMessage
 from triggerfish.store.queues import ReceiptState, StoredMessage
@@ -26,8 +25,7 @@ class MessageState(enum.Enum):
 def attributes_md5(attributes: Mapping[str, MessageAttribute]) -> str:
     """MD5OfMessageAttributes over ``attributes`` (SQS developer guide, "Calculating the MD5 message
     digest for message attributes")."""
-    payload = {name: PayloadAttribute(a.data_type, a.string_value, a.binary_value) for name, a in attributes.items()}
-    return message_attributes_md5(payload)
+    return message_attributes_md5(attributes)
 
 
 def attribute_size(name: str, attribute: MessageAttribute) -> int:

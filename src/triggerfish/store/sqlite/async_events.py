@@ -19,7 +19,7 @@ _SQL = load_queries("async_events.sql")
 _TABLE = "async_events"
 
 #: the pending-delivery queues a store keeps besides Lambda's: EventBridge and Scheduler target retries
-PENDING_QUEUES = ("events", "scheduler")
+PENDING_QUEUES = ("events", "scheduler", "sns")
 
 
 def _queries(table: str) -> Mapping[str, str]:

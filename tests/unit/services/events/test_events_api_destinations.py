@@ -28,7 +28,7 @@ from triggerfish.services.events.errors import (
     TargetFailure,
     ValidationException,
 )
-from triggerfish.services.events.http_call import HttpCallError, HttpRequest, HttpTimeout, http_call
+from triggerfish.services.http_call import HttpCallError, HttpRequest, HttpTimeout, http_call
 from triggerfish.services.events.invocation_rate import InvocationRate
 from triggerfish.services.events.models import Location
 from triggerfish.store.factory import open_store

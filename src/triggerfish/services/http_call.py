@@ -1,4 +1,5 @@
-"""One HTTP/1.1 request and its response, over ``asyncio`` streams: what an API destination call needs.
+"""One HTTP/1.1 request and its response, over ``asyncio`` streams: what an EventBridge API destination
+call or an SNS HTTP delivery needs.
 
 The request carries a ``Content-Length`` body and ``Connection: close``; the response body is read by
 ``Content-Length``, chunked transfer coding, or to the end of the stream, and kept up to a limit (AWS
