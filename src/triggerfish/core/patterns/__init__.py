@@ -12,15 +12,19 @@ from triggerfish.core.patterns.errors import InvalidPattern
 from triggerfish.core.patterns.esm import EventSource, FilterCriteria, compile_filter_criteria
 from triggerfish.core.patterns.index import PatternIndex
 from triggerfish.core.patterns.sample_event import InvalidSampleEvent, parse_sample_event
+from triggerfish.core.patterns.sns_filter import FilterPolicy, InvalidFilterPolicy, compile_filter_policy
 
 __all__ = [
     "CompiledPattern",
     "EventSource",
     "FilterCriteria",
+    "FilterPolicy",
+    "InvalidFilterPolicy",
     "InvalidPattern",
     "InvalidSampleEvent",
     "PatternIndex",
     "compile_filter_criteria",
+    "compile_filter_policy",
     "compile_pattern",
     "parse_pattern",
     "parse_sample_event",
