@@ -28,9 +28,9 @@ from triggerfish.services.events.errors import (
     TargetFailure,
     ValidationException,
 )
-from triggerfish.services.http_call import HttpCallError, HttpRequest, HttpTimeout, http_call
 from triggerfish.services.events.invocation_rate import InvocationRate
 from triggerfish.services.events.models import Location
+from triggerfish.services.http_call import HttpCallError, HttpRequest, HttpTimeout, http_call
 from triggerfish.store.factory import open_store
 from triggerfish.store.interfaces import Store
 
