@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 
 from triggerfish.aws.auth import Authenticator
 from triggerfish.aws.protocol import (
@@ -36,6 +37,9 @@ from triggerfish.services.lambda_.service import Scope as ServiceScope
 log = logging.getLogger(__name__)
 
 _REQUEST_ID = "x-amzn-RequestId"
+#: how much of a body left unread by an error answer is read and dropped, so the client hears the
+#: answer rather than a reset connection (which SDKs would retry); beyond it the connection is closed
+_DISCARD_LIMIT = 16 * 1_048_576
 
 
 class AwsApp:
@@ -56,12 +60,17 @@ class AwsApp:
         if scope["type"] != "http":
             return
         rid = request_id()
-        request = _request(scope, receive)
+        incoming = _Incoming(receive)
+        request = _request(scope, incoming)
         try:
             response = await self.handle(request, rid)
         except Exception:
             log.exception("request %s failed", rid)
             response = _internal_failure(None, rid)
+        if not incoming.done and not await incoming.discard(_DISCARD_LIMIT):
+            # an answer given before the body was read (an error): what the client still sends
+            # would be read as the next request on this connection, so the connection ends here
+            response = replace(response, headers=response.headers.with_items({"Connection": "close"}))
         await _send(send, response, rid)
 
     async def handle(self, request: HttpRequest, rid: str) -> HttpResponse:
@@ -87,7 +96,6 @@ class AwsApp:
                 request = await self._auth.verify(request, routed.service, protocol_of(service), limit=limit.size)
             parsed = await receive_request(service, request, limit=limit.size)
         except BodyTooLarge:
-            await _drain(request, limit.size * 2)
             return error_response(service, None, _too_large(limit), rid)
         except ProtocolError as exc:
             return error_response(service, None, exc, rid)
@@ -103,36 +111,44 @@ class AwsApp:
         return serialize_response(parsed.operation, reply.result, rid, status=reply.status, headers=reply.headers)
 
 
-def _request(scope: Scope, receive: Receive) -> HttpRequest:
+def _request(scope: Scope, incoming: _Incoming) -> HttpRequest:
     raw_path: bytes | None = scope.get("raw_path")
     path = raw_path.decode("latin-1") if raw_path else scope["path"]
     headers = Headers((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
     query: bytes = scope.get("query_string", b"")
-    return HttpRequest(scope["method"], path.partition("?")[0], query.decode("latin-1"), headers, _body(receive))
+    return HttpRequest(scope["method"], path.partition("?")[0], query.decode("latin-1"), headers, incoming)
 
 
-async def _body(receive: Receive) -> AsyncIterator[bytes]:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return
+class _Incoming:
+    """The request body as the client sends it, read as the service consumes it; ``done`` once all is read."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self.done = False
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._chunks()
+
+    async def _next(self) -> bytes:
+        message = await self._receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body", False):
+            self.done = True
         chunk: bytes = message.get("body", b"")
-        if chunk:
-            yield chunk
-        if not message.get("more_body", False):
-            return
+        return chunk
 
+    async def _chunks(self) -> AsyncIterator[bytes]:
+        while not self.done:
+            if chunk := await self._next():
+                yield chunk
 
-async def _drain(request: HttpRequest, cap: int) -> None:
-    """Read and drop what the client still sends, up to ``cap``, so it hears the 413 rather than
-    a reset connection (which SDKs would retry)."""
-    if isinstance(request.body, bytes):
-        return
-    seen = 0
-    async for chunk in request.body:
-        seen += len(chunk)
-        if seen > cap:
-            return
+    async def discard(self, limit: int) -> bool:
+        """Read and drop the rest of the body, up to ``limit`` bytes; whether it was all read."""
+        seen = 0
+        while not self.done:
+            seen += len(await self._next())
+            if seen > limit:
+                return False
+        return True
 
 
 def _declared_length(request: HttpRequest) -> int:
