@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,9 @@ from triggerfish.aws.providers.apigateway import ApiGatewayProvider
 from triggerfish.aws.providers.apigatewayv2 import ApiGatewayV2Provider
 from triggerfish.aws.providers.events import EventsProvider
 from triggerfish.aws.providers.lambda_ import LambdaProvider
+from triggerfish.aws.providers.s3 import S3Provider
 from triggerfish.aws.providers.scheduler import SchedulerProvider
+from triggerfish.aws.providers.sns import SnsProvider
 from triggerfish.aws.providers.sqs import SqsProvider
 from triggerfish.aws.server import EndpointApp, HttpServer
 from triggerfish.config.deploy.engine import Deployer
@@ -30,11 +34,15 @@ from triggerfish.runtime.zygote import DEFAULT_PRELOAD
 from triggerfish.services.apigateway import RestApiService
 from triggerfish.services.apigatewayv2 import HttpApiService
 from triggerfish.services.events import EventsService
-from triggerfish.services.lambda_.async_invocations import LOCAL_RETRY_BASE_DELAY
+from triggerfish.services.lambda_.async_invocations import AWS_RETRY_BASE_DELAY, LOCAL_RETRY_BASE_DELAY
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.concurrency import DEFAULT_ACCOUNT_LIMIT, ConcurrencyGovernor
 from triggerfish.services.lambda_.service import LambdaService
+from triggerfish.services.s3.blobs import BlobStore
+from triggerfish.services.s3.notifications import Notifier
+from triggerfish.services.s3.service import S3Service
 from triggerfish.services.scheduler import SchedulerService
+from triggerfish.services.sns import SnsService
 from triggerfish.services.sqs import SqsService
 from triggerfish.services.ticker import Ticker
 from triggerfish.store.factory import open_store
@@ -106,6 +114,25 @@ class App:
             self.store.pending("scheduler"),
             retry_base_delay=retry_delay,
         )
+        self.sns = SnsService(
+            self.store.documents,
+            self.clock,
+            self.deliveries,
+            self.tracker,
+            self.store.pending("sns"),
+            # SNS's delivery retries run on the same local time scale as Lambda's async retries
+            delay_scale=retry_delay / AWS_RETRY_BASE_DELAY,
+            endpoint_url=self._endpoint_base,
+        )
+        self.deliveries.register("sns", self.sns.deliverer)
+        # object contents live under the data directory (or a temporary one for an in-memory cloud)
+        self._scratch: Path | None = None
+        if settings.data_dir is None:
+            blob_root = self._scratch = Path(tempfile.mkdtemp(prefix="triggerfish-s3-"))
+        else:
+            blob_root = settings.data_dir / "s3"
+        self.s3_notifier = Notifier(self.deliveries)
+        self.s3 = S3Service(self.store.documents, self.clock, BlobStore(blob_root), events=self.s3_notifier)
         self.rest_apis = RestApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         self.http_apis = HttpApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
@@ -124,6 +151,8 @@ class App:
                 {
                     "lambda": LambdaProvider(self.lambda_, code),
                     "sqs": SqsProvider(self.sqs),
+                    "sns": SnsProvider(self.sns),
+                    "s3": S3Provider(self.s3, self.s3_notifier),
                     "apigateway": ApiGatewayProvider(self.rest_apis),
                     "apigatewayv2": ApiGatewayV2Provider(self.http_apis),
                     "events": EventsProvider(self.events),
@@ -142,6 +171,9 @@ class App:
                 http_apis=self.http_apis,
                 events=self.events,
                 scheduler=self.scheduler,
+                sns=self.sns,
+                s3=self.s3,
+                s3_notifier=self.s3_notifier,
             ),
             self.store.documents,
             self.clock,
@@ -152,6 +184,10 @@ class App:
     @property
     def endpoint_url(self) -> str | None:
         return self.http.url if self.http else None
+
+    def _endpoint_base(self) -> str:
+        """The AWS endpoint's own address, for links services hand out (SNS's SubscribeURL)."""
+        return self.http.url if self.http else f"http://localhost:{DEFAULT_PORT}"
 
     def _base_url(self) -> str:
         """Where the gateway's addresses point: the endpoint's port under ``localhost``."""
@@ -169,6 +205,8 @@ class App:
         await self.http_apis.start()
         await self.pool.prewarm(host_runtime())
         await self.lambda_.start()
+        await self.sns.start()
+        await self.s3.start()
         # after the targets: a schedule's missed tick may fire as soon as it starts
         await self.ticker.start()
         await self.events.start()
@@ -189,12 +227,16 @@ class App:
         await self.scheduler.close()
         await self.events.close()
         await self.ticker.close()
+        await self.s3.close()
+        await self.sns.close()
         await self.lambda_.close()
         await self.sqs.close()
         await self.rest_apis.close()
         await self.http_apis.close()
         await self.pool.close()
         await self.store.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
     async def settle(self, timeout: float = 30.0, *, include_future: bool | None = None) -> bool:
         """Wait until no triggered work is running or due. With the real clock, work due later

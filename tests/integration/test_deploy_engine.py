@@ -41,8 +41,8 @@ Resources:
       AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}
   Queue:
     Type: AWS::SQS::Queue
-  Topic:
-    Type: AWS::SNS::Topic
+  Stream:
+    Type: AWS::Kinesis::Stream
   Worker:
     Type: AWS::Lambda::Function
     Properties:
@@ -56,7 +56,7 @@ Resources:
         Variables:
           QUEUE_ARN: !GetAtt Queue.Arn
           QUEUE_URL: !Ref Queue
-          TOPIC_ARN: !GetAtt Topic.Arn
+          STREAM_ARN: !GetAtt Stream.Arn
           STAGE: !Ref Stage
           PROD: !If [IsProd, "yes", !Ref AWS::NoValue]
   Front:
@@ -97,7 +97,7 @@ def test_deploy_creates_in_dependency_order_with_real_names_and_arns(cloud: Clou
     assert worker.environment["QUEUE_ARN"].startswith("arn:aws:sqs:us-east-1:000000000000:alpha-Queue-")
     queue_name = worker.environment["QUEUE_ARN"].rsplit(":", 1)[1]
     assert worker.environment["QUEUE_URL"].endswith(f"/000000000000/{queue_name}")
-    assert worker.environment["TOPIC_ARN"].startswith("arn:aws:sns:us-east-1:000000000000:")
+    assert worker.environment["STREAM_ARN"].startswith("arn:aws:kinesis:us-east-1:000000000000:")
     front_name = report.outputs["FrontName"]
     assert front_name.startswith("alpha-Front-") and len(front_name) <= 64
     front = cloud.get_function(front_name)
@@ -105,7 +105,7 @@ def test_deploy_creates_in_dependency_order_with_real_names_and_arns(cloud: Clou
     assert front.event_invoke_config is not None
     assert front.event_invoke_config.on_failure == worker.arn
     assert report.outputs["WorkerArn"] == worker.arn
-    assert report.warnings == ("Resources Topic: AWS::SNS::Topic is not supported yet; skipped",)
+    assert report.warnings == ("Resources Stream: AWS::Kinesis::Stream is not supported yet; skipped",)
     result = cloud.invoke(front_name, {"ping": 1})
     assert json.loads(result.payload) == {"from": front_name, "event": {"ping": 1}}
 

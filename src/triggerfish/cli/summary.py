@@ -66,12 +66,62 @@ def _schedule(resource: DeployedResource, names: Mapping[str, str]) -> str | Non
     return f"{label} → {target}{disabled}"
 
 
+#: a bucket's notification configurations in a template, with the property naming each one's target
+_BUCKET_TARGETS = (
+    ("LambdaConfigurations", "Function"),
+    ("QueueConfigurations", "Queue"),
+    ("TopicConfigurations", "Topic"),
+)
+
+
+def _bucket(resource: DeployedResource, names: Mapping[str, str]) -> str | None:
+    notification = resource.properties.get("NotificationConfiguration") or {}
+    lines = []
+    for key, target_key in _BUCKET_TARGETS:
+        for configuration in notification.get(key) or []:
+            rules = ((configuration.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
+            keys = " ".join(f"{str(rule.get('Name', '')).lower()} {rule.get('Value')}" for rule in rules)
+            label = f"s3 {resource.physical_id} {configuration.get('Event')}" + (f" ({keys})" if keys else "")
+            lines.append(f"{label} → {_short(str(configuration.get(target_key, '')), names)}")
+    if (notification.get("EventBridgeConfiguration") or {}).get("EventBridgeEnabled") in (True, "true"):
+        lines.append(f"s3 {resource.physical_id} every event → the default event bus")
+    return "\n    ".join(lines) or None
+
+
+def _topic(resource: DeployedResource, names: Mapping[str, str]) -> str | None:
+    topic = resource.physical_id.rsplit(":", 1)[-1]
+    lines = [
+        f"sns {topic} → {_short(str(subscription.get('Endpoint', '')), names)}"
+        for subscription in resource.properties.get("Subscription") or []
+    ]
+    return "\n    ".join(lines) or None
+
+
+def _subscription(resource: DeployedResource, names: Mapping[str, str]) -> str | None:
+    properties = resource.properties
+    topic = str(properties.get("TopicArn", "")).rsplit(":", 1)[-1]
+    details = [
+        label
+        for label, on in (
+            ("filtered", bool(properties.get("FilterPolicy"))),
+            ("raw", properties.get("RawMessageDelivery") in (True, "true")),
+            ("dead-letter queue", bool(properties.get("RedrivePolicy"))),
+        )
+        if on
+    ]
+    endpoint = _short(str(properties.get("Endpoint", "")), names)
+    return f"sns {topic} → {endpoint}" + (f" ({', '.join(details)})" if details else "")
+
+
 #: resource type -> how it reads as a trigger line (trigger services add theirs here)
 TRIGGERS: dict[str, Describe] = {
     "AWS::Lambda::EventInvokeConfig": _destinations,
     "AWS::Lambda::EventSourceMapping": _event_source,
     "AWS::Events::Rule": _rule,
     "AWS::Scheduler::Schedule": _schedule,
+    "AWS::S3::Bucket": _bucket,
+    "AWS::SNS::Topic": _topic,
+    "AWS::SNS::Subscription": _subscription,
 }
 
 

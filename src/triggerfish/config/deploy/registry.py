@@ -24,7 +24,9 @@ from triggerfish.config.deploy.lambda_settings import EventInvokeConfigHandler, 
 from triggerfish.config.deploy.lambda_url import FunctionUrlHandler
 from triggerfish.config.deploy.passive import HANDLERS as PASSIVE
 from triggerfish.config.deploy.resources import ResourceHandler
+from triggerfish.config.deploy.s3_bucket import BucketHandler, BucketPolicyHandler
 from triggerfish.config.deploy.scheduler_schedule import ScheduleGroupHandler, ScheduleHandler
+from triggerfish.config.deploy.sns_topic import SubscriptionHandler, TopicHandler, TopicPolicyHandler
 from triggerfish.config.deploy.sqs_queue import SqsQueueHandler
 
 HANDLERS: Mapping[str, ResourceHandler] = {
@@ -52,6 +54,12 @@ HANDLERS: Mapping[str, ResourceHandler] = {
     "AWS::Events::Archive": EventArchiveHandler(),
     "AWS::Scheduler::Schedule": ScheduleHandler(),
     "AWS::Scheduler::ScheduleGroup": ScheduleGroupHandler(),
+    "AWS::S3::Bucket": BucketHandler(),
+    "AWS::S3::BucketPolicy": BucketPolicyHandler(),
+    "AWS::SNS::Topic": TopicHandler(),
+    "AWS::SNS::Subscription": SubscriptionHandler(),
+    "AWS::SNS::TopicPolicy": TopicPolicyHandler(),
+    "AWS::SNS::TopicInlinePolicy": TopicPolicyHandler(),
     **PASSIVE,
     **API_GATEWAY_PASSIVE,
 }

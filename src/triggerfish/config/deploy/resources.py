@@ -14,7 +14,10 @@ from triggerfish.services.apigatewayv2 import HttpApiService
 from triggerfish.services.events import EventsService
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.service import LambdaService, Scope
+from triggerfish.services.s3.notifications import Notifier
+from triggerfish.services.s3.service import S3Service
 from triggerfish.services.scheduler import SchedulerService
+from triggerfish.services.sns import SnsService
 from triggerfish.services.sqs import SqsService
 
 
@@ -29,6 +32,10 @@ class Services:
     http_apis: HttpApiService | None = None
     events: EventsService | None = None
     scheduler: SchedulerService | None = None
+    sns: SnsService | None = None
+    s3: S3Service | None = None
+    #: S3's notification side: validates a bucket's destinations and sends its test events
+    s3_notifier: Notifier | None = None
 
 
 @dataclass(frozen=True)
