@@ -69,6 +69,9 @@ def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None: 
     assert "sqs orders-dev-failed-orders → orders-dev-auditFailure (batch 10, partial batch failures)" in summary
     assert "events on bus orders-dev → orders-dev-track" in summary
     assert "schedule rate(1 hour) → orders-dev-report" in summary
+    assert "s3 orders-dev-uploads s3:ObjectCreated:* (prefix incoming/ suffix .json) → orders-dev-ingest" in summary
+    assert "sns orders-dev-shipments → orders-dev-invoice" in summary
+    assert "sns orders-dev-shipments → orders-dev-expressDesk (filtered)" in summary
 
     assert re.search(rf"POST /orders\s+http://127\.0\.0\.1:{http_port}/orders\s+→ orders-dev-place", summary)
     order = urllib.request.Request(
@@ -88,12 +91,22 @@ def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None: 
     # place announced the order on the bus; the rule's prefix pattern sent it to track
     up.wait_seen(r"track\s+│ tracking order o-1 \(OrderPlaced from orders.place")
 
+    # shipped orders fan out through the topic: every one is invoiced, only express ones reach the desk
+    up.wait_seen(r"invoice\s+│ invoicing order o-1 \(OrderShipped\)")
+
+    # a file of orders uploaded under incoming/ is ingested, and each order placed
+    batch = [{"orderId": "o-up", "items": ["kettle"], "priority": "express"}]
+    up.client("s3").put_object(Bucket="orders-dev-uploads", Key="incoming/batch.json", Body=json.dumps(batch).encode())
+    up.wait_seen(r"ingest\s+│ ingested 1 order\(s\) from s3://orders-dev-uploads/incoming/batch\.json")
+    up.wait_seen(r"expressDesk\s+│ express desk: order o-up is express")
+    assert "express desk: order o-1 " not in up.text
+
     # a failure the auditor cannot handle comes back from the queue, then lands in its dead-letter queue
     _invoke(up, "orders-dev-place", {"orderId": "o-poison", "items": ["poison"]})
     up.wait_for(r"auditFailure\s+│ order o-poison cannot be audited \(receive 3\)", timeout=60)
     dead = _receive_one(up, "orders-dev-failed-orders-dlq")
     record = json.loads(dead["Body"])
-    assert record["requestPayload"] == {"orderId": "o-poison", "items": ["poison"]}
+    assert record["requestPayload"] == {"orderId": "o-poison", "items": ["poison"], "priority": "standard"}
     assert dead["Attributes"]["ApproximateReceiveCount"] == "4"
 
     handlers = app / "src" / "orders.py"

@@ -2,8 +2,11 @@
 
 ``place`` takes an order (invoked directly, or as ``POST /orders`` on the app's HTTP API), hands it to
 ``fulfil`` asynchronously and announces it on the app's event bus, where a rule sends it to ``track``.
-``report`` runs every hour on a schedule. ``fulfil`` succeeds or fails;
-Lambda then sends a record of the outcome to a destination: ``notify`` on success, and on failure
+``report`` runs every hour on a schedule. ``ingest`` places every order of a JSON file uploaded under
+``incoming/`` of the uploads bucket. ``fulfil`` succeeds or fails; when it ships an order it announces
+it on the shipments topic, which fans it out to ``invoice`` (every shipment) and ``express_desk``
+(express shipments only, by a filter policy). Lambda then sends a record of the outcome to a
+destination: ``notify`` on success, and on failure
 (after the async retries are spent) the failed-orders SQS queue, which ``audit_failure`` consumes in
 batches. A record it cannot audit is reported as a failed batch item: SQS delivers it again, and
 after three receives moves it to the dead-letter queue.
@@ -14,6 +17,7 @@ import json
 import logging
 import os
 import uuid
+from urllib.parse import unquote_plus
 
 import boto3
 
@@ -23,6 +27,8 @@ logger.setLevel(logging.INFO)
 # Clients are made once per execution environment and reused while it stays warm.
 lambda_client = boto3.client("lambda")
 events_client = boto3.client("events")
+s3_client = boto3.client("s3")
+sns_client = boto3.client("sns")
 
 
 def place(event, context):
@@ -38,10 +44,9 @@ def place(event, context):
     items = order.get("items") or []
     order_id = order.get("orderId") or uuid.uuid4().hex[:12]
     logger.info("placing order %s with %d item(s)", order_id, len(items))
+    shipment = {"orderId": order_id, "items": items, "priority": order.get("priority", "standard")}
     lambda_client.invoke(
-        FunctionName=os.environ["FULFIL_FUNCTION"],
-        InvocationType="Event",
-        Payload=json.dumps({"orderId": order_id, "items": items}).encode(),
+        FunctionName=os.environ["FULFIL_FUNCTION"], InvocationType="Event", Payload=json.dumps(shipment).encode()
     )
     events_client.put_events(
         Entries=[
@@ -66,6 +71,13 @@ def fulfil(event, context):
     if not event["items"] or out_of_stock:
         raise RuntimeError(f"order {event['orderId']} cannot be fulfilled: {out_of_stock or 'no items'}")
     print(json.dumps({"shipped": event["orderId"], "items": event["items"]}))
+    priority = event.get("priority", "standard")
+    sns_client.publish(
+        TopicArn=os.environ["SHIPMENTS_TOPIC"],
+        Subject="OrderShipped",
+        Message=json.dumps({"orderId": event["orderId"], "items": event["items"]}),
+        MessageAttributes={"priority": {"DataType": "String", "StringValue": priority}},
+    )
     return {"orderId": event["orderId"], "shipped": len(event["items"])}
 
 
@@ -107,3 +119,32 @@ def report(event, context):
     """The hourly job: a scheduled rule's event says which tick it is for."""
     print(f"hourly report for {event['time']} ({event['resources'][0].rsplit('/', 1)[-1]})")
     return {"reportedAt": event["time"]}
+
+
+def ingest(event, context):
+    """Upload processor: S3 notifies it of every ``incoming/*.json`` file; each order in it is placed."""
+    for record in event["Records"]:
+        bucket = record["s3"]["bucket"]["name"]
+        key = unquote_plus(record["s3"]["object"]["key"])  # keys arrive URL-encoded in notifications
+        orders = json.loads(s3_client.get_object(Bucket=bucket, Key=key)["Body"].read())
+        for order in orders:
+            lambda_client.invoke(
+                FunctionName=os.environ["PLACE_FUNCTION"], InvocationType="Event", Payload=json.dumps(order).encode()
+            )
+        print(f"ingested {len(orders)} order(s) from s3://{bucket}/{key}")
+    return {"files": len(event["Records"])}
+
+
+def invoice(event, context):
+    """Shipments topic subscriber: every shipped order is invoiced."""
+    for record in event["Records"]:
+        shipment = json.loads(record["Sns"]["Message"])
+        print(f"invoicing order {shipment['orderId']} ({record['Sns']['Subject']})")
+
+
+def express_desk(event, context):
+    """Shipments topic subscriber whose filter policy lets only express shipments through."""
+    for record in event["Records"]:
+        shipment = json.loads(record["Sns"]["Message"])
+        priority = record["Sns"]["MessageAttributes"]["priority"]["Value"]
+        print(f"express desk: order {shipment['orderId']} is {priority}")
