@@ -15,12 +15,31 @@ import boto3
 from botocore.config import Config
 
 from triggerfish.aws.endpoint import AwsApp
-from triggerfish.aws.providers.base import Provider
+from triggerfish.aws.protocol import HttpRequest
+from triggerfish.aws.providers.base import BodyLimit, Call, Provider, Reply
 from triggerfish.aws.server import HttpServer
 
 T = TypeVar("T")
 Stop = Callable[[], Awaitable[None]]
+Operation = Callable[[Call], Awaitable[Reply]]
 Build = Callable[[], Awaitable[tuple[Mapping[str, Provider], Stop]]]
+
+
+class TableProvider:
+    """A provider made of an operation table: some of a service's parts, as a wire test assembles them."""
+
+    def __init__(self, table: Mapping[str, Operation], body_limit: int = 1 << 40) -> None:
+        self._table = dict(table)
+        self._limit = BodyLimit(body_limit, "PutObject")
+
+    def operations(self) -> frozenset[str]:
+        return frozenset(self._table)
+
+    def body_limit(self, request: HttpRequest) -> BodyLimit:
+        return self._limit
+
+    async def call(self, call: Call) -> Reply:
+        return await self._table[call.operation](call)
 
 
 class EndpointThread:

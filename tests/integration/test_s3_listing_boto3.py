@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from endpoint_thread import EndpointThread, Stop
+from endpoint_thread import TableProvider as _Provider
 
-from triggerfish.aws.protocol import HttpRequest
-from triggerfish.aws.providers.base import BodyLimit, Call, Provider, Reply
+from triggerfish.aws.providers.base import Call, Provider, Reply
 from triggerfish.aws.providers.s3.bucket_settings import BucketSettingsOperations
 from triggerfish.aws.providers.s3.listing import ListingOperations, Operation
 from triggerfish.core.clock import SystemClock
@@ -29,20 +29,6 @@ from triggerfish.services.s3.service import S3Service
 from triggerfish.store.factory import open_store
 
 BUCKET = "listing-bucket"
-
-
-class _Provider:
-    def __init__(self, table: dict[str, Operation]) -> None:
-        self._table = table
-
-    def operations(self) -> frozenset[str]:
-        return frozenset(self._table)
-
-    def body_limit(self, request: HttpRequest) -> BodyLimit:
-        return BodyLimit(64 * 1_048_576, "PutObject")
-
-    async def call(self, call: Call) -> Reply:
-        return await self._table[call.operation](call)
 
 
 def _seeding(service: S3Service) -> dict[str, Operation]:

@@ -18,9 +18,9 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 from endpoint_thread import EndpointThread, Stop
+from endpoint_thread import TableProvider as _Provider
 
-from triggerfish.aws.protocol import HttpRequest
-from triggerfish.aws.providers.base import BodyLimit, Call, Provider, Reply
+from triggerfish.aws.providers.base import Call, Provider, Reply
 from triggerfish.aws.providers.s3.multipart import MultipartOperations, Operation
 from triggerfish.core.clock import SystemClock
 from triggerfish.services.s3.blobs import BlobStore
@@ -32,20 +32,6 @@ from triggerfish.store.factory import open_store
 
 BUCKET = "multipart-bucket"
 MIB = 1024 * 1024
-
-
-class _Provider:
-    def __init__(self, table: dict[str, Operation]) -> None:
-        self._table = table
-
-    def operations(self) -> frozenset[str]:
-        return frozenset(self._table)
-
-    def body_limit(self, request: HttpRequest) -> BodyLimit:
-        return BodyLimit(64 * MIB, "PutObject")
-
-    async def call(self, call: Call) -> Reply:
-        return await self._table[call.operation](call)
 
 
 def _objects(service: S3Service) -> dict[str, Operation]:

@@ -21,30 +21,16 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from endpoint_thread import EndpointThread, Stop
+from endpoint_thread import TableProvider as _Provider
 
-from triggerfish.aws.protocol import HttpRequest
-from triggerfish.aws.providers.base import BodyLimit, Call, Provider, Reply
+from triggerfish.aws.providers.base import Provider
 from triggerfish.aws.providers.s3.buckets import BucketOperations
-from triggerfish.aws.providers.s3.objects import ObjectOperations, Operation
+from triggerfish.aws.providers.s3.objects import ObjectOperations
 from triggerfish.aws.providers.s3.presign import ExpiryGuard
 from triggerfish.core.clock import VirtualClock
 from triggerfish.services.s3.blobs import BlobStore
 from triggerfish.services.s3.service import S3Service
 from triggerfish.store.factory import open_store
-
-
-class _Provider:
-    def __init__(self, table: dict[str, Operation]) -> None:
-        self._table = table
-
-    def operations(self) -> frozenset[str]:
-        return frozenset(self._table)
-
-    def body_limit(self, request: HttpRequest) -> BodyLimit:
-        return BodyLimit(1 << 40, "PutObject")
-
-    async def call(self, call: Call) -> Reply:
-        return await self._table[call.operation](call)
 
 
 class S3Endpoint(EndpointThread):
