@@ -32,14 +32,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import itertools
 import json
 import math
 import shutil
-import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +46,7 @@ import boto3
 import uvloop
 from botocore.config import Config
 
-from stats import MachineLoad, machine, percentile, print_table, write_json
+from stats import MachineLoad, machine, percentile, print_table, run_folders, summary_ms, write_json
 from triggerfish.app import App, Settings
 from triggerfish.core.delivery import Delivery
 from triggerfish.core.patterns import PatternIndex, compile_pattern
@@ -193,25 +191,13 @@ async def _trigger_latency(app: App, folder: Path, samples: int) -> dict[str, An
             latencies[name].append((await starts.get() - sent) * 1000)
     events_client.close()
     lambda_client.close()
-    rows = {name: _summary(values) for name, values in latencies.items()}
+    rows = {name: summary_ms(values) for name, values in latencies.items()}
     for via in ("service call", "boto3 over HTTP"):
         put, floor = rows[f"PutEvents, {via}"], rows[f"Invoke (Event), {via}"]
         put["baseline"] = f"Invoke (Event), {via}"
         put["ratio_p50_to_baseline"] = put["p50_ms"] / floor["p50_ms"]
         put["overhead_p50_ms"] = put["p50_ms"] - floor["p50_ms"]
     return {"samples": samples, "aim_p50_ms": AIMS["latency_p50_ms"], "cases": rows}
-
-
-def _summary(values_ms: Sequence[float]) -> dict[str, Any]:
-    ordered = sorted(values_ms)
-    return {
-        "samples": len(ordered),
-        "p50_ms": percentile(ordered, 50),
-        "p99_ms": percentile(ordered, 99),
-        "mean_ms": statistics.fmean(ordered) if ordered else math.nan,
-        "min_ms": ordered[0] if ordered else math.nan,
-        "max_ms": ordered[-1] if ordered else math.nan,
-    }
 
 
 # -- 2. fan-out through 1,000 rules ---------------------------------------------------------------
@@ -482,15 +468,8 @@ FULL = Sizes(
 )
 
 
-def _folders(root: Path) -> Iterator[Path]:
-    for number in itertools.count():
-        folder = root / f"run{number}"
-        folder.mkdir()
-        yield folder
-
-
 async def run(sizes: Sizes, root: Path) -> dict[str, Any]:
-    folders = _folders(root)
+    folders = run_folders(root)
     latency = await trigger_latency(next(folders), sizes.latency_samples)
     entries = fanout_entries(sizes.fanout_events, FANOUT_RULES // 4)
     fan: dict[str, Any] = {"cases": [], "raw_match": []}

@@ -21,13 +21,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import math
 import os
 import shutil
-import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +34,7 @@ import boto3
 import uvloop
 from botocore.config import Config
 
-from stats import MachineLoad, machine, percentile, print_table, write_json
+from stats import MachineLoad, machine, print_table, run_folders, summary_ms, write_json
 from triggerfish.app import App, Settings
 
 RESULTS = Path(__file__).parent / "results" / "s3.json"
@@ -62,18 +60,6 @@ def _client(app: App, service: str) -> Any:
         aws_secret_access_key="bench",
         config=Config(retries={"total_max_attempts": 1}, s3={"addressing_style": "path"}),
     )
-
-
-def _summary(values_ms: Sequence[float]) -> dict[str, Any]:
-    ordered = sorted(values_ms)
-    return {
-        "samples": len(ordered),
-        "p50_ms": percentile(ordered, 50),
-        "p99_ms": percentile(ordered, 99),
-        "mean_ms": statistics.fmean(ordered) if ordered else math.nan,
-        "min_ms": ordered[0] if ordered else math.nan,
-        "max_ms": ordered[-1] if ordered else math.nan,
-    }
 
 
 # -- 1. upload -> handler start --------------------------------------------------------------------
@@ -134,7 +120,7 @@ async def _upload_latency(app: App, folder: Path, samples: int) -> dict[str, Any
             latencies[name].append((await starts.get() - sent) * 1000)
     s3.close()
     lambda_client.close()
-    rows = {name: _summary(values) for name, values in latencies.items()}
+    rows = {name: summary_ms(values) for name, values in latencies.items()}
     upload, floor = rows["PutObject -> handler"], rows["Invoke (Event), boto3 over HTTP"]
     upload["baseline"] = "Invoke (Event), boto3 over HTTP"
     upload["ratio_p50_to_baseline"] = upload["p50_ms"] / floor["p50_ms"]
@@ -238,15 +224,8 @@ QUICK = Sizes(10, (Load("4 KB", 4 * 1024, 50), Load("8 MB", 8 * MB, 1)))
 FULL = Sizes(200, (Load("4 KB", 4 * 1024, 1000), Load("64 MB", 64 * MB, 3)))
 
 
-def _folders(root: Path) -> Iterator[Path]:
-    for number in itertools.count():
-        folder = root / f"run{number}"
-        folder.mkdir()
-        yield folder
-
-
 async def run(sizes: Sizes, root: Path) -> dict[str, Any]:
-    folders = _folders(root)
+    folders = run_folders(root)
     latency = await upload_latency(next(folders), sizes.latency_samples)
     return {"upload_latency": latency, "throughput": await throughput(next(folders), sizes.loads)}
 

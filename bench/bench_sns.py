@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import uvloop
 
-from stats import MachineLoad, machine, print_table, write_json
+from stats import MachineLoad, machine, print_table, run_folders, write_json
 from triggerfish.app import App, Settings
 from triggerfish.core.delivery import Delivery, MessageAttribute
 from triggerfish.core.scope import Location
@@ -129,15 +128,8 @@ async def send_message_case(folder: Path, messages: int) -> dict[str, Any]:
         await app.stop()
 
 
-def _folders(root: Path) -> Iterator[Path]:
-    for number in itertools.count():
-        folder = root / f"run{number}"
-        folder.mkdir()
-        yield folder
-
-
 async def run(messages: int, root: Path) -> dict[str, Any]:
-    folders = _folders(root)
+    folders = run_folders(root)
     rows = [await send_message_case(next(folders), messages)]
     for subscribers in (1, 10):
         rows.append(await publish_case(next(folders), subscribers, messages))

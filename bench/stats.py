@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import platform
 import sqlite3
+import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,27 @@ def percentile(ordered: Sequence[float], q: float) -> float:
     low = math.floor(rank)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summary_ms(values_ms: Sequence[float]) -> dict[str, Any]:
+    """Sample count, p50, p99, mean, min and max of latencies given in milliseconds."""
+    ordered = sorted(values_ms)
+    return {
+        "samples": len(ordered),
+        "p50_ms": percentile(ordered, 50),
+        "p99_ms": percentile(ordered, 99),
+        "mean_ms": statistics.fmean(ordered) if ordered else math.nan,
+        "min_ms": ordered[0] if ordered else math.nan,
+        "max_ms": ordered[-1] if ordered else math.nan,
+    }
+
+
+def run_folders(root: Path) -> Iterator[Path]:
+    """A fresh folder under ``root`` for each run of a benchmark: ``run0``, ``run1``..."""
+    for number in itertools.count():
+        folder = root / f"run{number}"
+        folder.mkdir()
+        yield folder
 
 
 @dataclass(frozen=True)
