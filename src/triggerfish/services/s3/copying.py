@@ -15,7 +15,7 @@ from triggerfish.services.s3.conditions import Conditions, check_copy_source
 from triggerfish.services.s3.errors import InvalidArgument, InvalidRequest, NoSuchKey
 from triggerfish.services.s3.models import ContentHeaders, RequestInfo, StoredObject
 from triggerfish.services.s3.objects import check_key, check_metadata, check_storage_class, find_version
-from triggerfish.services.s3.service import CREATED_COPY, S3Service
+from triggerfish.services.s3.service import CREATED_COPY, S3Service, uncommitted
 
 _SELF_COPY = (
     "This copy request is illegal because it is trying to copy an object to itself without changing the "
@@ -100,15 +100,10 @@ async def copy_object(service: S3Service, copy: CopyInput, request: RequestInfo)
     algorithms = _algorithms(copy.checksum_algorithm, source)
     assert source.blob is not None
     blob = await service.blobs.compose([(source.blob, 0, source.size)], checksums=algorithms)
-    obj = StoredObject(
-        bucket=target.name,
-        key=copy.key,
-        version_id="",
-        blob=blob.id,
-        size=blob.size,
-        etag=blob.md5,
-        last_modified=0,
-        sequence=0,
+    obj = uncommitted(
+        target,
+        copy.key,
+        blob,
         headers=(copy.content or ContentHeaders()) if replace_metadata else source.headers,
         metadata=metadata,
         checksums=dict(blob.checksums),

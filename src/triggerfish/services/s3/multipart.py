@@ -52,7 +52,7 @@ from triggerfish.services.s3.multipart_parts import (
     verify_part,
 )
 from triggerfish.services.s3.objects import find_version
-from triggerfish.services.s3.service import S3Service
+from triggerfish.services.s3.service import S3Service, uncommitted
 from triggerfish.store.interfaces import Document, DocumentStore, RevisionMismatch
 
 #: S3 "Multipart upload limits": a part holds at most 5 GiB
@@ -282,15 +282,11 @@ class MultipartUploads:
         try:
             final = final_checksums(upload, parts, blob.checksums)
             check_object_checksums(final, checksums)
-            obj = StoredObject(
-                bucket=bucket.name,
-                key=key,
-                version_id="",
-                blob=blob.id,
-                size=blob.size,
+            obj = uncommitted(
+                bucket,
+                key,
+                blob,
                 etag=multipart_etag([part.md5 for part in parts]),
-                last_modified=self._now(),
-                sequence=0,
                 headers=upload.headers,
                 metadata=upload.metadata,
                 checksums=final,

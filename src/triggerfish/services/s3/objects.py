@@ -29,7 +29,7 @@ from triggerfish.services.s3.errors import (
 )
 from triggerfish.services.s3.models import NULL_VERSION, Bucket, ContentHeaders, RequestInfo, StoredObject
 from triggerfish.services.s3.ranges import ByteRange, parse_range, part_range
-from triggerfish.services.s3.service import CREATED_PUT, TAGGING_DELETE, TAGGING_PUT, S3Service
+from triggerfish.services.s3.service import CREATED_PUT, TAGGING_DELETE, TAGGING_PUT, S3Service, uncommitted
 
 #: the largest object a single PUT may upload: 5 GB (S3 User Guide, "Uploading objects")
 MAX_PUT_SIZE = 5 * 1024**3
@@ -157,15 +157,10 @@ async def put_object(service: S3Service, put: PutInput, request: RequestInfo) ->
     except BaseException:
         await service.blobs.delete(blob.id)
         raise
-    obj = StoredObject(
-        bucket=bucket.name,
-        key=put.key,
-        version_id="",
-        blob=blob.id,
-        size=blob.size,
-        etag=blob.md5,
-        last_modified=0,
-        sequence=0,
+    obj = uncommitted(
+        bucket,
+        put.key,
+        blob,
         headers=put.content,
         metadata=dict(put.metadata),
         checksums=checksums,

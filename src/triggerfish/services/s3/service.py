@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
 from triggerfish.core.clock import Clock
-from triggerfish.services.s3.blobs import BlobStore
+from triggerfish.services.s3.blobs import Blob, BlobStore
 from triggerfish.services.s3.buckets import BucketRegistry
 from triggerfish.services.s3.errors import BucketNotEmpty, InvalidArgument
 from triggerfish.services.s3.models import (
     NULL_VERSION,
     Bucket,
+    ContentHeaders,
     ObjectChange,
     ObjectEvents,
     RequestInfo,
@@ -45,6 +46,41 @@ class Deletion:
     version_id: str | None
     delete_marker: bool
     obj: StoredObject | None = None
+
+
+def uncommitted(
+    bucket: Bucket,
+    key: str,
+    blob: Blob,
+    *,
+    headers: ContentHeaders,
+    metadata: Mapping[str, str],
+    checksums: Mapping[str, str],
+    checksum_type: str | None,
+    tags: Mapping[str, str],
+    storage_class: str,
+    etag: str | None = None,
+    part_sizes: tuple[int, ...] = (),
+) -> StoredObject:
+    """A new version made of ``blob``, before :meth:`S3Service.commit` gives it its version id,
+    sequence and time. The ETag is the blob's MD5 unless given (a multipart upload's)."""
+    return StoredObject(
+        bucket=bucket.name,
+        key=key,
+        version_id="",
+        blob=blob.id,
+        size=blob.size,
+        etag=etag or blob.md5,
+        last_modified=0,
+        sequence=0,
+        headers=headers,
+        metadata=metadata,
+        checksums=checksums,
+        checksum_type=checksum_type,
+        tags=tags,
+        storage_class=storage_class,
+        part_sizes=part_sizes,
+    )
 
 
 def new_version_id() -> str:
