@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from queue_reading import nothing_more, receive
 from up_process import UpProcess
 
 pytestmark = pytest.mark.slow  # the app runs in a subprocess
@@ -68,32 +69,6 @@ def up(
         yield process
     finally:
         process.close()
-
-
-def receive(sqs: Any, queue: str, count: int, *, timeout: float = 15.0) -> list[dict[str, Any]]:
-    """Exactly ``count`` messages from ``queue`` (deleted once read), waiting up to ``timeout``."""
-    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-    found: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
-    while len(found) < count:
-        assert time.monotonic() < deadline, f"{len(found)} of {count} messages arrived in {queue}"
-        answer = sqs.receive_message(
-            QueueUrl=url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=1,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        )
-        for message in answer.get("Messages", []):
-            found.append(message)
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-    assert len(found) == count, found
-    return found
-
-
-def nothing_more(sqs: Any, queue: str) -> bool:
-    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-    return not sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0).get("Messages")
 
 
 def wait_logged(up: UpProcess, pattern: str, count: int = 1, *, timeout: float = 15.0) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from queue_reading import nothing_more, receive
 from up_process import UpProcess
 
 pytestmark = pytest.mark.slow  # the app runs in a subprocess
@@ -87,28 +88,6 @@ def aws(up: UpProcess, *args: str, timeout: float = 120) -> str:
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-def receive(sqs: Any, queue: str, count: int, *, timeout: float = 15.0) -> list[dict[str, Any]]:
-    """Exactly ``count`` messages from ``queue`` (deleted once read), waiting up to ``timeout``."""
-    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-    found: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
-    while len(found) < count:
-        assert time.monotonic() < deadline, f"{len(found)} of {count} messages arrived in {queue}"
-        answer = sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1, MessageAttributeNames=["All"]
-        )
-        for message in answer.get("Messages", []):
-            found.append(message)
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-    assert len(found) == count, found
-    return found
-
-
-def nothing_more(sqs: Any, queue: str) -> bool:
-    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-    return not sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages")
 
 
 def test_uploads_notify_by_prefix_and_suffix_with_url_encoded_keys(up: UpProcess, tmp_path: Path) -> None:
