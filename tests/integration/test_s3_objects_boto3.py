@@ -21,14 +21,13 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from endpoint_thread import EndpointThread, Stop
-from endpoint_thread import TableProvider as _Provider
 
 from triggerfish.aws.providers.base import Provider
-from triggerfish.aws.providers.s3.buckets import BucketOperations
-from triggerfish.aws.providers.s3.objects import ObjectOperations
-from triggerfish.aws.providers.s3.presign import ExpiryGuard
+from triggerfish.aws.providers.s3 import S3Provider
 from triggerfish.core.clock import VirtualClock
+from triggerfish.core.delivery import DeliveryRegistry
 from triggerfish.services.s3.blobs import BlobStore
+from triggerfish.services.s3.notifications import Notifier
 from triggerfish.services.s3.service import S3Service
 from triggerfish.store.factory import open_store
 
@@ -44,13 +43,12 @@ class S3Endpoint(EndpointThread):
         await store.open()
         self.service = S3Service(store.documents, self.clock, BlobStore(self.root))
         await self.service.start()
-        table = {**BucketOperations(self.service).table(), **ObjectOperations(self.service).table()}
 
         async def stop() -> None:
             await self.service.close()
             await store.close()
 
-        return {"s3": ExpiryGuard(_Provider(table), self.clock)}, stop
+        return {"s3": S3Provider(self.service, Notifier(DeliveryRegistry()))}, stop
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from triggerfish.aws.protocol import HttpRequest
-from triggerfish.aws.providers.base import BodyLimit, Call, Provider, Reply
-from triggerfish.core.clock import Clock
 from triggerfish.core.errors import ClientError
 from triggerfish.services.s3.errors import AccessDenied
 
@@ -73,22 +71,4 @@ def _check_sigv2(expires_text: str, now: float) -> None:
         raise AccessDenied("Request has expired", Expires=_iso(expires), ServerTime=_iso(now))
 
 
-class ExpiryGuard:
-    """A provider that refuses expired presigned requests before handing the rest to ``inner``."""
-
-    def __init__(self, inner: Provider, clock: Clock) -> None:
-        self._inner = inner
-        self._clock = clock
-
-    def operations(self) -> frozenset[str]:
-        return self._inner.operations()
-
-    def body_limit(self, request: HttpRequest) -> BodyLimit:
-        return self._inner.body_limit(request)
-
-    async def call(self, call: Call) -> Reply:
-        check_expiry(call.request, self._clock.now())
-        return await self._inner.call(call)
-
-
-__all__ = ["MAX_EXPIRES", "AuthorizationQueryParametersError", "ExpiryGuard", "check_expiry"]
+__all__ = ["MAX_EXPIRES", "AuthorizationQueryParametersError", "check_expiry"]
