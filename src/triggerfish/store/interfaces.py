@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from triggerfish.store.queues import QueueMessageStore
+from triggerfish.store.streams import StreamLogStore, TableItemStore
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,12 @@ class Store(Protocol):
 
     @property
     def queues(self) -> QueueMessageStore: ...
+
+    @property
+    def streams(self) -> StreamLogStore: ...
+
+    @property
+    def table_items(self) -> TableItemStore: ...
 
     def pending(self, name: str) -> AsyncEventStore:
         """A pending-delivery queue (``events``, ``scheduler``): target deliveries waiting for a retry."""

@@ -11,6 +11,7 @@ from triggerfish.store.sqlite.connection import connect
 from triggerfish.store.sqlite.documents import SQLiteDocumentStore
 from triggerfish.store.sqlite.queues import SQLiteQueueMessageStore
 from triggerfish.store.sqlite.schema import Migration, bundled_migrations, migrate
+from triggerfish.store.sqlite.streams import SQLiteStreamLogStore, SQLiteTableItemStore
 from triggerfish.store.sqlite.writer import Writer
 
 
@@ -29,6 +30,8 @@ class SQLiteStore:
         self._documents = SQLiteDocumentStore(self._writer)
         self._async_events = SQLiteAsyncEventStore(self._writer)
         self._queues = SQLiteQueueMessageStore(self._writer)
+        self._streams = SQLiteStreamLogStore(self._writer)
+        self._table_items = SQLiteTableItemStore(self._writer)
         self._pending = {name: SQLiteAsyncEventStore(self._writer, f"pending_{name}") for name in PENDING_QUEUES}
         #: The migrations the last :meth:`open` applied (empty when the schema was current).
         self.applied_migrations: tuple[Migration, ...] = ()
@@ -44,6 +47,14 @@ class SQLiteStore:
     @property
     def queues(self) -> SQLiteQueueMessageStore:
         return self._queues
+
+    @property
+    def streams(self) -> SQLiteStreamLogStore:
+        return self._streams
+
+    @property
+    def table_items(self) -> SQLiteTableItemStore:
+        return self._table_items
 
     def pending(self, name: str) -> SQLiteAsyncEventStore:
         try:
