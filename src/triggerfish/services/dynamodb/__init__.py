@@ -1,0 +1,1 @@
+"""DynamoDB (``dynamodb``) and DynamoDB Streams (``dynamodbstreams``): tables, items, expressions, streams, TTL."""
