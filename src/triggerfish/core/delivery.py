@@ -23,8 +23,8 @@ __all__ = ["Deliverer", "Delivery", "DeliveryFailed", "DeliveryRegistry", "Messa
 class Delivery:
     """What is handed to a target. Each kind of target reads the fields that apply to it.
 
-    ``body`` is the message body (SQS, SNS), the invoke payload (Lambda) or the event detail
-    (EventBridge). The EventBridge fields are used only by event-bus targets.
+    ``body`` is the message body (SQS, SNS), the invoke payload (Lambda), the event detail
+    (EventBridge) or the object's content (S3). The EventBridge fields are used only by event-bus targets.
     """
 
     body: str
@@ -35,6 +35,8 @@ class Delivery:
     resources: tuple[str, ...] = ()
     message_group_id: str | None = None
     deduplication_id: str | None = None
+    #: S3 targets: the key of the object the body is written to (ESM on-failure destinations)
+    object_key: str | None = None
 
 
 class DeliveryFailed(Exception):

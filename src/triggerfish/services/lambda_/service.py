@@ -80,9 +80,15 @@ class LambdaService:
         self.asynchronous = AsyncInvocations(self.queue, self.functions, self.invoker, deliveries, clock)
         if retry_base_delay is not None:
             self.asynchronous.retry_base_delay = retry_base_delay
-        #: event source mappings; ``app`` attaches queues with ``mappings.attach("sqs", source)``
+        #: event source mappings; ``app`` attaches queues and streams with ``mappings.attach("sqs", source)``,
+        #: ``attach("kinesis", source)`` and ``attach("dynamodb", source)``
         self.mappings = EventSourceMappings(
-            store.documents, clock, tracker, LambdaFunctions(self.functions, self.invoker, self.governor)
+            store.documents,
+            clock,
+            tracker,
+            LambdaFunctions(self.functions, self.invoker, self.governor),
+            deliveries=deliveries,
+            stream_retry_base_delay=retry_base_delay,
         )
         #: function URLs; their addresses use the AWS endpoint's URL once the app listens
         self.urls = FunctionUrls(self, store.documents, clock, lambda: self.invoker.endpoint_url or DEFAULT_BASE_URL)

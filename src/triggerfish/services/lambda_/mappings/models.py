@@ -42,6 +42,18 @@ class EventSourceMapping:
     filter_patterns: tuple[str, ...] | None = None
     maximum_concurrency: int | None = None
     state_transition_reason: str = USER_INITIATED
+    # -- stream sources only (Kinesis, DynamoDB Streams; spec §7.1) --
+    #: TRIM_HORIZON, LATEST or AT_TIMESTAMP; ``None`` for queues
+    starting_position: str | None = None
+    starting_position_timestamp: float | None = None
+    parallelization_factor: int = 1
+    bisect_batch_on_function_error: bool = False
+    #: -1 is "until the record expires"
+    maximum_retry_attempts: int = -1
+    maximum_record_age: int = -1
+    tumbling_window: int = 0
+    #: DestinationConfig.OnFailure.Destination: an SQS queue, SNS topic or S3 bucket ARN
+    on_failure_destination: str | None = None
 
     @property
     def scope(self) -> str:
@@ -82,6 +94,14 @@ class EventSourceMapping:
             "filter_patterns": None if self.filter_patterns is None else list(self.filter_patterns),
             "maximum_concurrency": self.maximum_concurrency,
             "state_transition_reason": self.state_transition_reason,
+            "starting_position": self.starting_position,
+            "starting_position_timestamp": self.starting_position_timestamp,
+            "parallelization_factor": self.parallelization_factor,
+            "bisect_batch_on_function_error": self.bisect_batch_on_function_error,
+            "maximum_retry_attempts": self.maximum_retry_attempts,
+            "maximum_record_age": self.maximum_record_age,
+            "tumbling_window": self.tumbling_window,
+            "on_failure_destination": self.on_failure_destination,
         }
 
     @classmethod

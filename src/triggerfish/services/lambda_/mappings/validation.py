@@ -1,4 +1,5 @@
-"""Checks of an SQS event source mapping's settings, with Lambda's codes and messages (spec §2.2)."""
+"""Checks of an event source mapping's settings, with Lambda's codes and messages: those every source
+takes, and the SQS ones (spec §2.2). Stream settings are checked in ``stream_validation``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from triggerfish.core.errors import InvalidParameterValue, ResourceConflict
 from triggerfish.core.patterns.errors import InvalidPattern
 from triggerfish.core.patterns.esm import EventSource, FilterCriteria, compile_filter_criteria
 from triggerfish.core.queue_port import QueueInfo
-from triggerfish.services.lambda_.mappings.models import REPORT_BATCH_ITEM_FAILURES
+from triggerfish.services.lambda_.mappings import stream_validation
+from triggerfish.services.lambda_.mappings.models import REPORT_BATCH_ITEM_FAILURES, EventSourceMapping
+from triggerfish.services.lambda_.mappings.sources import is_stream
 from triggerfish.services.lambda_.validation import check_range, constraint
 
 MAX_BATCH_SIZE = 10_000
@@ -41,17 +44,31 @@ def check_response_types(types: Sequence[str]) -> None:
             )
 
 
-def compile_filters(patterns: Sequence[str] | None) -> FilterCriteria:
-    """The mapping's filters; a pattern Lambda rejects raises its one message for them (spec §2.2)."""
+def compile_filters(patterns: Sequence[str] | None, source: EventSource = EventSource.SQS) -> FilterCriteria:
+    """The mapping's filters for records of ``source``; a pattern Lambda rejects raises its one message for
+    them (spec §2.2, §7.1)."""
     for pattern in patterns or ():
         if len(pattern) > MAX_PATTERN_LENGTH:
             raise constraint(
                 pattern, "filterCriteria.filters.member.pattern", "Member must have length less than or equal to 4096"
             )
     try:
-        return compile_filter_criteria(EventSource.SQS, patterns or ())
+        return compile_filter_criteria(source, patterns or ())
     except InvalidPattern as exc:
         raise InvalidParameterValue(exc.message) from None
+
+
+def check_mapping(mapping: EventSourceMapping, source: EventSource) -> None:
+    """The settings every source takes, then the stream ones (for create and update alike)."""
+    check_batch_size(mapping.batch_size)
+    check_batching_window(mapping.maximum_batching_window)
+    check_response_types(mapping.function_response_types)
+    if mapping.maximum_concurrency is not None:
+        check_maximum_concurrency(mapping.maximum_concurrency)
+    compile_filters(mapping.filter_patterns, source)
+    if is_stream(source):
+        stream_validation.check_stream_settings(mapping)
+        stream_validation.check_on_failure(mapping.on_failure_destination)
 
 
 def check_batching(queue: QueueInfo, batch_size: int, window: int) -> None:
