@@ -14,7 +14,10 @@ from triggerfish.aws.auth import DEFAULT_CREDENTIALS, Authenticator
 from triggerfish.aws.endpoint import AwsApp
 from triggerfish.aws.providers.apigateway import ApiGatewayProvider
 from triggerfish.aws.providers.apigatewayv2 import ApiGatewayV2Provider
+from triggerfish.aws.providers.dynamodb import DynamoDBProvider
+from triggerfish.aws.providers.dynamodbstreams import DynamoDBStreamsProvider
 from triggerfish.aws.providers.events import EventsProvider
+from triggerfish.aws.providers.kinesis import KinesisProvider
 from triggerfish.aws.providers.lambda_ import LambdaProvider
 from triggerfish.aws.providers.s3 import S3Provider
 from triggerfish.aws.providers.scheduler import SchedulerProvider
@@ -33,12 +36,15 @@ from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE, EnvironmentPool
 from triggerfish.runtime.zygote import DEFAULT_PRELOAD
 from triggerfish.services.apigateway import RestApiService
 from triggerfish.services.apigatewayv2 import HttpApiService
+from triggerfish.services.dynamodb.service import DynamoDBService
 from triggerfish.services.events import EventsService
+from triggerfish.services.kinesis.service import KinesisService
 from triggerfish.services.lambda_.async_invocations import AWS_RETRY_BASE_DELAY, LOCAL_RETRY_BASE_DELAY
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.concurrency import DEFAULT_ACCOUNT_LIMIT, ConcurrencyGovernor
 from triggerfish.services.lambda_.service import LambdaService
 from triggerfish.services.s3.blobs import BlobStore
+from triggerfish.services.s3.deliverer import S3Deliverer
 from triggerfish.services.s3.notifications import Notifier
 from triggerfish.services.s3.service import S3Service
 from triggerfish.services.scheduler import SchedulerService
@@ -133,6 +139,12 @@ class App:
             blob_root = settings.data_dir / "s3"
         self.s3_notifier = Notifier(self.deliveries)
         self.s3 = S3Service(self.store.documents, self.clock, BlobStore(blob_root), events=self.s3_notifier)
+        # buckets take stream mappings' on-failure records
+        self.deliveries.register("s3", S3Deliverer(self.s3))
+        self.dynamodb = DynamoDBService(self.store, self.clock, self.tracker, endpoint_address=self._endpoint_address)
+        self.kinesis = KinesisService(self.store, self.clock, self.tracker)
+        self.lambda_.mappings.attach("dynamodb", self.dynamodb.source)
+        self.lambda_.mappings.attach("kinesis", self.kinesis.source)
         self.rest_apis = RestApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         self.http_apis = HttpApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
@@ -153,6 +165,9 @@ class App:
                     "sqs": SqsProvider(self.sqs),
                     "sns": SnsProvider(self.sns),
                     "s3": S3Provider(self.s3, self.s3_notifier),
+                    "dynamodb": DynamoDBProvider(self.dynamodb),
+                    "dynamodbstreams": DynamoDBStreamsProvider(self.dynamodb.streams),
+                    "kinesis": KinesisProvider(self.kinesis),
                     "apigateway": ApiGatewayProvider(self.rest_apis),
                     "apigatewayv2": ApiGatewayV2Provider(self.http_apis),
                     "events": EventsProvider(self.events),
@@ -174,6 +189,8 @@ class App:
                 sns=self.sns,
                 s3=self.s3,
                 s3_notifier=self.s3_notifier,
+                dynamodb=self.dynamodb,
+                kinesis=self.kinesis,
             ),
             self.store.documents,
             self.clock,
@@ -188,6 +205,10 @@ class App:
     def _endpoint_base(self) -> str:
         """The AWS endpoint's own address, for links services hand out (SNS's SubscribeURL)."""
         return self.http.url if self.http else f"http://localhost:{DEFAULT_PORT}"
+
+    def _endpoint_address(self) -> str:
+        """``host:port`` of the AWS endpoint, for DescribeEndpoints."""
+        return self._endpoint_base().removeprefix("http://")
 
     def _base_url(self) -> str:
         """Where the gateway's addresses point: the endpoint's port under ``localhost``."""
@@ -204,6 +225,9 @@ class App:
         await self.rest_apis.start()
         await self.http_apis.start()
         await self.pool.prewarm(host_runtime())
+        # streams load before Lambda resumes the mappings that read them
+        await self.dynamodb.start()
+        await self.kinesis.start()
         await self.lambda_.start()
         await self.sns.start()
         await self.s3.start()
@@ -230,6 +254,8 @@ class App:
         await self.s3.close()
         await self.sns.close()
         await self.lambda_.close()
+        await self.kinesis.close()
+        await self.dynamodb.close()
         await self.sqs.close()
         await self.rest_apis.close()
         await self.http_apis.close()

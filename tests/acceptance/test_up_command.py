@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +73,8 @@ def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None: 
     assert "s3 orders-dev-uploads s3:ObjectCreated:* (prefix incoming/ suffix .json) → orders-dev-ingest" in summary
     assert "sns orders-dev-shipments → orders-dev-invoice" in summary
     assert "sns orders-dev-shipments → orders-dev-expressDesk (filtered)" in summary
+    stream = "dynamodb stream orders-dev-orders → orders-dev-tally (batch 100, TRIM_HORIZON, bisect, retries 2"
+    assert stream in summary
 
     assert re.search(rf"POST /orders\s+http://127\.0\.0\.1:{http_port}/orders\s+→ orders-dev-place", summary)
     order = urllib.request.Request(
@@ -93,6 +96,22 @@ def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None: 
 
     # shipped orders fan out through the topic: every one is invoiced, only express ones reach the desk
     up.wait_seen(r"invoice\s+│ invoicing order o-1 \(OrderShipped\)")
+
+    # the orders table's stream keeps the totals: o-0 and o-1 were placed, then shipped
+    dynamodb = up.client("dynamodb")
+    deadline = time.monotonic() + 30
+    while _count(dynamodb, "status#shipped") < 2:
+        assert time.monotonic() < deadline, up.text
+        time.sleep(0.1)
+    up.wait_seen(r"tally\s+│ tallied \d+ change\(s\)")
+    shipped = dynamodb.query(
+        TableName="orders-dev-orders",
+        IndexName="byStatus",
+        KeyConditionExpression="#s = :s",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":s": {"S": "shipped"}},
+    )["Items"]
+    assert {item["orderId"]["S"] for item in shipped} >= {"o-0", "o-1"}
 
     # a file of orders uploaded under incoming/ is ingested, and each order placed
     batch = [{"orderId": "o-up", "items": ["kettle"], "priority": "express"}]
@@ -200,3 +219,8 @@ def test_no_definition_found(tmp_path: Path, start) -> None:  # type: ignore[no-
     up = start(tmp_path)
     assert up.wait_exit() == 1
     assert up.text.strip() == f"triggerfish: no serverless.yml, template.yaml or template.yml in {tmp_path.resolve()}"
+
+
+def _count(dynamodb: Any, metric: str) -> int:
+    item = dynamodb.get_item(TableName="orders-dev-totals", Key={"metric": {"S": metric}}).get("Item")
+    return int(item["count"]["N"]) if item else 0

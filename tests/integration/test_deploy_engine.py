@@ -43,6 +43,9 @@ Resources:
     Type: AWS::SQS::Queue
   Stream:
     Type: AWS::Kinesis::Stream
+    Properties: {ShardCount: 1}
+  Cache:
+    Type: AWS::ElastiCache::CacheCluster
   Worker:
     Type: AWS::Lambda::Function
     Properties:
@@ -105,7 +108,7 @@ def test_deploy_creates_in_dependency_order_with_real_names_and_arns(cloud: Clou
     assert front.event_invoke_config is not None
     assert front.event_invoke_config.on_failure == worker.arn
     assert report.outputs["WorkerArn"] == worker.arn
-    assert report.warnings == ("Resources Stream: AWS::Kinesis::Stream is not supported yet; skipped",)
+    assert report.warnings == ("Resources Cache: AWS::ElastiCache::CacheCluster is not supported yet; skipped",)
     result = cloud.invoke(front_name, {"ping": 1})
     assert json.loads(result.payload) == {"from": front_name, "event": {"ping": 1}}
 

@@ -2,10 +2,11 @@
 
 ``place`` takes an order (invoked directly, or as ``POST /orders`` on the app's HTTP API), hands it to
 ``fulfil`` asynchronously and announces it on the app's event bus, where a rule sends it to ``track``.
-``report`` runs every hour on a schedule. ``ingest`` places every order of a JSON file uploaded under
-``incoming/`` of the uploads bucket. ``fulfil`` succeeds or fails; when it ships an order it announces
-it on the shipments topic, which fans it out to ``invoice`` (every shipment) and ``express_desk``
-(express shipments only, by a filter policy). Lambda then sends a record of the outcome to a
+Every order is kept in the orders table; ``tally`` follows the table's stream and keeps per-status counts
+in the totals table. ``report`` runs every hour on a schedule. ``ingest`` places every order of a JSON
+file uploaded under ``incoming/`` of the uploads bucket. ``fulfil`` succeeds or fails; when it ships an
+order it announces it on the shipments topic, which fans it out to ``invoice`` (every shipment) and
+``express_desk`` (express shipments only, by a filter policy). Lambda then sends a record of the outcome to a
 destination: ``notify`` on success, and on failure
 (after the async retries are spent) the failed-orders SQS queue, which ``audit_failure`` consumes in
 batches. A record it cannot audit is reported as a failed batch item: SQS delivers it again, and
@@ -16,10 +17,13 @@ import base64
 import json
 import logging
 import os
+import time
 import uuid
+from decimal import Decimal
 from urllib.parse import unquote_plus
 
 import boto3
+from botocore.exceptions import ClientError
 
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
@@ -29,6 +33,9 @@ lambda_client = boto3.client("lambda")
 events_client = boto3.client("events")
 s3_client = boto3.client("s3")
 sns_client = boto3.client("sns")
+dynamodb = boto3.resource("dynamodb")
+orders_table = dynamodb.Table(os.environ.get("ORDERS_TABLE", "orders"))
+totals_table = dynamodb.Table(os.environ.get("TOTALS_TABLE", "totals"))
 
 
 def place(event, context):
@@ -45,6 +52,15 @@ def place(event, context):
     order_id = order.get("orderId") or uuid.uuid4().hex[:12]
     logger.info("placing order %s with %d item(s)", order_id, len(items))
     shipment = {"orderId": order_id, "items": items, "priority": order.get("priority", "standard")}
+    orders_table.put_item(
+        Item={
+            "orderId": order_id,
+            "status": "placed",
+            "placedAt": Decimal(str(round(time.time(), 3))),
+            "items": items,
+            "priority": shipment["priority"],
+        }
+    )
     lambda_client.invoke(
         FunctionName=os.environ["FULFIL_FUNCTION"], InvocationType="Event", Payload=json.dumps(shipment).encode()
     )
@@ -70,6 +86,24 @@ def fulfil(event, context):
     out_of_stock = [item for item in event["items"] if item in unavailable]
     if not event["items"] or out_of_stock:
         raise RuntimeError(f"order {event['orderId']} cannot be fulfilled: {out_of_stock or 'no items'}")
+    try:
+        # only an order that was placed and not yet shipped moves on (a conditional write)
+        orders_table.update_item(
+            Key={"orderId": event["orderId"]},
+            UpdateExpression="SET #status = :shipped, shippedAt = :now",
+            ConditionExpression="attribute_exists(orderId) AND #status = :placed",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={
+                ":shipped": "shipped",
+                ":placed": "placed",
+                ":now": Decimal(str(round(time.time(), 3))),
+            },
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        print(f"order {event['orderId']} was already shipped")
+        return {"orderId": event["orderId"], "shipped": 0}
     print(json.dumps({"shipped": event["orderId"], "items": event["items"]}))
     priority = event.get("priority", "standard")
     sns_client.publish(
@@ -93,6 +127,12 @@ def audit_failure(event, context):
     failures = []
     for record in event["Records"]:
         failure = json.loads(record["body"])
+        if "DDBStreamBatchInfo" in failure:
+            # tally gave up on a batch of table changes: the record names them, it does not carry them
+            batch = failure["DDBStreamBatchInfo"]
+            condition = failure["requestContext"]["condition"]
+            print(f"{batch['batchSize']} order change(s) could not be tallied ({condition})")
+            continue
         order = failure["requestPayload"]
         if "poison" in order["items"]:
             # cannot be audited: only this message goes back to the queue (ReportBatchItemFailures)
@@ -148,3 +188,30 @@ def express_desk(event, context):
         shipment = json.loads(record["Sns"]["Message"])
         priority = record["Sns"]["MessageAttributes"]["priority"]["Value"]
         print(f"express desk: order {shipment['orderId']} is {priority}")
+
+
+def tally(event, context):
+    """Orders table stream consumer: keeps per-status counts in the totals table as orders change.
+
+    Each record carries the item's old and new images (NEW_AND_OLD_IMAGES); a status change moves one
+    order from one count to the other with atomic ADD updates."""
+    changes = {}
+    for record in event["Records"]:
+        images = record["dynamodb"]
+        old = images.get("OldImage", {}).get("status", {}).get("S")
+        new = images.get("NewImage", {}).get("status", {}).get("S")
+        if old != new:
+            if old:
+                changes[old] = changes.get(old, 0) - 1
+            if new:
+                changes[new] = changes.get(new, 0) + 1
+    for status, delta in changes.items():
+        if delta:
+            totals_table.update_item(
+                Key={"metric": f"status#{status}"},
+                UpdateExpression="ADD #count :delta",
+                ExpressionAttributeNames={"#count": "count"},
+                ExpressionAttributeValues={":delta": delta},
+            )
+    print(f"tallied {len(event['Records'])} change(s): {json.dumps(changes, sort_keys=True)}")
+    return {"changes": changes}

@@ -31,11 +31,11 @@ def _event_source(resource: DeployedResource, names: Mapping[str, str]) -> str |
         return None
     source = str(resource.properties.get("EventSourceArn", ""))
     function = str(resource.properties.get("FunctionName", ""))
-    parts = source.split(":")
-    label = f"{parts[2]} {parts[5]}" if len(parts) > 5 else source
+    label = _source_label(source)
     details = [f"batch {resource.properties.get('BatchSize', 10)}"]
     if window := resource.properties.get("MaximumBatchingWindowInSeconds"):
         details.append(f"window {window} s")
+    details.extend(_stream_details(resource.properties, names))
     if "ReportBatchItemFailures" in (resource.properties.get("FunctionResponseTypes") or []):
         details.append("partial batch failures")
     if (resource.properties.get("FilterCriteria") or {}).get("Filters"):
@@ -43,6 +43,36 @@ def _event_source(resource: DeployedResource, names: Mapping[str, str]) -> str |
     if resource.properties.get("Enabled") in (False, "false"):
         details.append("disabled")
     return f"{label} → {_short(function, names)} ({', '.join(details)})"
+
+
+def _source_label(source: str) -> str:
+    parts = source.split(":")
+    if len(parts) <= 5:
+        return source
+    path = parts[5].split("/")
+    if parts[2] == "dynamodb" and len(path) > 1:
+        return f"dynamodb stream {path[1]}"
+    if parts[2] == "kinesis" and len(path) > 1:
+        return f"kinesis {path[1]}"
+    return f"{parts[2]} {parts[5]}"
+
+
+def _stream_details(properties: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
+    details: list[str] = []
+    if position := properties.get("StartingPosition"):
+        details.append(str(position))
+    if (factor := properties.get("ParallelizationFactor")) not in (None, 1, "1"):
+        details.append(f"parallel {factor}")
+    if properties.get("BisectBatchOnFunctionError") in (True, "true"):
+        details.append("bisect")
+    if (retries := properties.get("MaximumRetryAttempts")) is not None:
+        details.append(f"retries {retries}")
+    if tumbling := properties.get("TumblingWindowInSeconds"):
+        details.append(f"tumbling {tumbling} s")
+    destination = ((properties.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+    if destination:
+        details.append(f"on failure {_short(str(destination), names)}")
+    return details
 
 
 def _rule(resource: DeployedResource, names: Mapping[str, str]) -> str | None:

@@ -1,4 +1,4 @@
-"""``AWS::Lambda::EventSourceMapping``: a queue (or later a stream) polled for a function; ``Ref`` is its UUID."""
+"""``AWS::Lambda::EventSourceMapping``: a queue or a stream consumed for a function; ``Ref`` is its UUID."""
 
 from __future__ import annotations
 
@@ -9,13 +9,24 @@ from typing import Any
 from triggerfish.config.deploy.resources import DeployContext, PhysicalResource, as_int, require
 from triggerfish.core.errors import ResourceNotFound
 
-#: sources whose service is here; the others are skipped with a warning until their service lands
-SUPPORTED_SOURCES = ("sqs",)
+#: sources whose service is here; the others (Kafka, MQ, DocumentDB) are skipped with a warning
+SUPPORTED_SOURCES = ("sqs", "kinesis", "dynamodb")
+#: a mapping given a Kinesis enhanced fan-out consumer reads its stream: ``<stream arn>/consumer/<name>:<time>``
+_CONSUMER = "/consumer/"
+#: stream settings: template property -> (manager keyword, kind)
+_STREAM_SETTINGS = {
+    "StartingPosition": ("starting_position", str),
+    "ParallelizationFactor": ("parallelization_factor", int),
+    "BisectBatchOnFunctionError": ("bisect_batch_on_function_error", bool),
+    "MaximumRetryAttempts": ("maximum_retry_attempts", int),
+    "MaximumRecordAgeInSeconds": ("maximum_record_age", int),
+    "TumblingWindowInSeconds": ("tumbling_window", int),
+}
 
 
 class EventSourceMappingHandler:
     async def create(self, context: DeployContext, logical_id: str, properties: Mapping[str, Any]) -> PhysicalResource:
-        source = str(require(properties, "EventSourceArn"))
+        source = str(require(properties, "EventSourceArn")).split(_CONSUMER)[0]
         service = source.split(":")[2] if source.count(":") >= 5 else ""
         if service not in SUPPORTED_SOURCES:
             context.warnings.append(
@@ -45,6 +56,8 @@ class EventSourceMappingHandler:
             return await self.create(context, logical_id, properties)
         settings = _settings(properties)
         settings.setdefault("filter_patterns", None)
+        if previous_properties.get("DestinationConfig") and "on_failure_destination" not in settings:
+            settings["on_failure_destination"] = None  # the template no longer names one
         settings.setdefault("maximum_concurrency", None)
         await context.services.lambda_.mappings.update(
             previous.physical_id,
@@ -75,6 +88,21 @@ def _settings(properties: Mapping[str, Any]) -> dict[str, Any]:
     concurrency = (properties.get("ScalingConfig") or {}).get("MaximumConcurrency")
     if concurrency is not None:
         settings["maximum_concurrency"] = as_int(concurrency, "MaximumConcurrency")
+    for key, (keyword, kind) in _STREAM_SETTINGS.items():
+        value = properties.get(key)
+        if value is None:
+            continue
+        if kind is int:
+            settings[keyword] = as_int(value, key)
+        elif kind is bool:
+            settings[keyword] = value in (True, "true", "True")
+        else:
+            settings[keyword] = str(value)
+    if (timestamp := properties.get("StartingPositionTimestamp")) is not None:
+        settings["starting_position_timestamp"] = float(timestamp)
+    destination = ((properties.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+    if destination:
+        settings["on_failure_destination"] = str(destination)
     return settings
 
 

@@ -15,9 +15,11 @@ from triggerfish.config.deploy.apigateway_rest import RestApiHandler
 from triggerfish.config.deploy.apigateway_rest_authorizers import RestAuthorizerHandler
 from triggerfish.config.deploy.apigateway_rest_methods import RestMethodHandler, RestResourceHandler
 from triggerfish.config.deploy.apigateway_rest_stages import RestDeploymentHandler, RestStageHandler
+from triggerfish.config.deploy.dynamodb_table import TableHandler
 from triggerfish.config.deploy.events_archive import EventArchiveHandler
 from triggerfish.config.deploy.events_bus import EventBusHandler, EventBusPolicyHandler
 from triggerfish.config.deploy.events_rule import EventRuleHandler
+from triggerfish.config.deploy.kinesis_stream import StreamConsumerHandler, StreamHandler
 from triggerfish.config.deploy.lambda_function import LambdaFunctionHandler
 from triggerfish.config.deploy.lambda_mapping import EventSourceMappingHandler
 from triggerfish.config.deploy.lambda_settings import EventInvokeConfigHandler, PermissionHandler
@@ -60,6 +62,9 @@ HANDLERS: Mapping[str, ResourceHandler] = {
     "AWS::SNS::Subscription": SubscriptionHandler(),
     "AWS::SNS::TopicPolicy": TopicPolicyHandler(),
     "AWS::SNS::TopicInlinePolicy": TopicPolicyHandler(),
+    "AWS::DynamoDB::Table": TableHandler(),
+    "AWS::Kinesis::Stream": StreamHandler(),
+    "AWS::Kinesis::StreamConsumer": StreamConsumerHandler(),
     **PASSIVE,
     **API_GATEWAY_PASSIVE,
 }

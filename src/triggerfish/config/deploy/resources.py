@@ -11,7 +11,9 @@ from typing import Any, Protocol, runtime_checkable
 from triggerfish.config.errors import TemplateError
 from triggerfish.services.apigateway import RestApiService
 from triggerfish.services.apigatewayv2 import HttpApiService
+from triggerfish.services.dynamodb.service import DynamoDBService
 from triggerfish.services.events import EventsService
+from triggerfish.services.kinesis.service import KinesisService
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.service import LambdaService, Scope
 from triggerfish.services.s3.notifications import Notifier
@@ -36,6 +38,8 @@ class Services:
     s3: S3Service | None = None
     #: S3's notification side: validates a bucket's destinations and sends its test events
     s3_notifier: Notifier | None = None
+    dynamodb: DynamoDBService | None = None
+    kinesis: KinesisService | None = None
 
 
 @dataclass(frozen=True)

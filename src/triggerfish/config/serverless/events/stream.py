@@ -22,6 +22,12 @@ _READ_ACTIONS = {
     "dynamodb": ("dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"),
     "kinesis": ("kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "kinesis:ListStreams"),
 }
+#: what the function's role needs for each kind of on-failure destination
+_FAILURE_ACTIONS = {
+    "sns": ("sns:Publish",),
+    "sqs": ("sqs:ListQueues", "sqs:SendMessage"),
+    "s3": ("s3:PutObject", "s3:ListBucket"),
+}
 _CONSUMER_READ_ACTIONS = (
     "kinesis:GetRecords",
     "kinesis:GetShardIterator",
@@ -105,14 +111,16 @@ def _use_consumer(event: FunctionEvent, consumer: Any, resource: dict[str, Any],
 def _on_failure(destinations: Any, event: FunctionEvent) -> Any:
     on_failure = destinations.get("onFailure") if isinstance(destinations, Mapping) else None
     if on_failure is None:
-        raise event.error("must name 'onFailure' (an SQS queue or SNS topic ARN)", "destinations")
+        raise event.error("must name 'onFailure' (an SQS queue, SNS topic or S3 bucket ARN)", "destinations")
     target = on_failure.get("arn") if isinstance(on_failure, Mapping) else on_failure
     kind = on_failure.get("type") if isinstance(on_failure, Mapping) else None
     if kind is None:
         kind = target.split(":")[2] if isinstance(target, str) and target.count(":") >= 2 else None
-    if kind not in ("sns", "sqs"):
-        raise event.error("must be an SQS queue or SNS topic ARN, or {arn, type: sqs|sns}", "destinations.onFailure")
-    event.stack.allow(("sns:Publish",) if kind == "sns" else ("sqs:ListQueues", "sqs:SendMessage"), target)
+    if kind not in _FAILURE_ACTIONS:
+        raise event.error(
+            "must be an SQS queue, SNS topic or S3 bucket ARN, or {arn, type: sqs|sns|s3}", "destinations.onFailure"
+        )
+    event.stack.allow(_FAILURE_ACTIONS[kind], target)
     return target
 
 
