@@ -34,7 +34,7 @@ import boto3
 import uvloop
 from botocore.config import Config
 
-from stats import MachineLoad, machine, print_table, run_folders, summary_ms, write_json
+from stats import MachineLoad, machine, print_table, run_folders, take_turns, write_json
 from triggerfish.app import App, Settings
 
 RESULTS = Path(__file__).parent / "results" / "dynamodb.json"
@@ -235,22 +235,9 @@ async def _stream_latency(app: App, folder: Path, samples: int) -> dict[str, Any
         "Invoke (Event), boto3 over HTTP": invoke,
         "PutItem -> stream handler": put_item,
     }
-    latencies: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(5):  # warm up: the environment, the connection pool, the code paths
-        for call in cases.values():
-            await asyncio.to_thread(call)
-            await starts.get()
-    for _ in range(samples):
-        for name, call in cases.items():
-            await asyncio.sleep(0.005)  # idle in between: nothing queued, every loop asleep
-            sent = await asyncio.to_thread(call)
-            latencies[name].append((await starts.get() - sent) * 1000)
+    rows = await take_turns(cases, starts, samples)
     dynamodb.close()
     lambda_client.close()
-    rows = {name: summary_ms(values) for name, values in latencies.items()}
-    change, floor = rows["PutItem -> stream handler"], rows["Invoke (Event), boto3 over HTTP"]
-    change["baseline"] = "Invoke (Event), boto3 over HTTP"
-    change["ratio_p50_to_baseline"] = change["p50_ms"] / floor["p50_ms"]
     return {"samples": samples, "aim_p50_ms": AIMS["stream_latency_p50_ms"], "cases": rows}
 
 

@@ -34,7 +34,7 @@ import boto3
 import uvloop
 from botocore.config import Config
 
-from stats import MachineLoad, machine, print_table, run_folders, summary_ms, write_json
+from stats import MachineLoad, machine, print_table, run_folders, take_turns, write_json
 from triggerfish.app import App, Settings
 
 RESULTS = Path(__file__).parent / "results" / "s3.json"
@@ -108,22 +108,9 @@ async def _upload_latency(app: App, folder: Path, samples: int) -> dict[str, Any
         "Invoke (Event), boto3 over HTTP": invoke,
         "PutObject -> handler": put_object,
     }
-    latencies: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(5):  # warm up: the environment, the connection pool, the code paths
-        for call in cases.values():
-            await asyncio.to_thread(call)
-            await starts.get()
-    for _ in range(samples):
-        for name, call in cases.items():
-            await asyncio.sleep(0.005)  # idle in between: nothing queued, every loop asleep
-            sent = await asyncio.to_thread(call)
-            latencies[name].append((await starts.get() - sent) * 1000)
+    rows = await take_turns(cases, starts, samples)
     s3.close()
     lambda_client.close()
-    rows = {name: summary_ms(values) for name, values in latencies.items()}
-    upload, floor = rows["PutObject -> handler"], rows["Invoke (Event), boto3 over HTTP"]
-    upload["baseline"] = "Invoke (Event), boto3 over HTTP"
-    upload["ratio_p50_to_baseline"] = upload["p50_ms"] / floor["p50_ms"]
     return {"samples": samples, "aim_p50_ms": AIMS["latency_p50_ms"], "cases": rows}
 
 

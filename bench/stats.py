@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import math
@@ -11,7 +12,7 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,31 @@ def summary_ms(values_ms: Sequence[float]) -> dict[str, Any]:
         "min_ms": ordered[0] if ordered else math.nan,
         "max_ms": ordered[-1] if ordered else math.nan,
     }
+
+
+async def take_turns(
+    cases: Mapping[str, Callable[[], float]], starts: asyncio.Queue[float], samples: int, *, warm_up: int = 5
+) -> dict[str, dict[str, Any]]:
+    """Latency from a call to the start of the invocation it causes, for cases that take turns sample by
+    sample. Each case is a blocking call (run in a thread) that returns when it sent its request; ``starts``
+    yields the start time of each invocation. The first case is the baseline the others are compared with."""
+    latencies: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(warm_up):  # warm up: the environment, the connection pool, the code paths
+        for call in cases.values():
+            await asyncio.to_thread(call)
+            await starts.get()
+    for _ in range(samples):
+        for name, call in cases.items():
+            await asyncio.sleep(0.005)  # idle in between: nothing queued, every loop asleep
+            sent = await asyncio.to_thread(call)
+            latencies[name].append((await starts.get() - sent) * 1000)
+    rows = {name: summary_ms(values) for name, values in latencies.items()}
+    baseline = next(iter(rows))
+    for name, row in rows.items():
+        if name != baseline:
+            row["baseline"] = baseline
+            row["ratio_p50_to_baseline"] = row["p50_ms"] / rows[baseline]["p50_ms"]
+    return rows
 
 
 def run_folders(root: Path) -> Iterator[Path]:

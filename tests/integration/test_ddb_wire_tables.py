@@ -3,40 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from endpoint_thread import EndpointThread, Stop
-
-from triggerfish.aws.providers.base import Provider
-from triggerfish.aws.providers.dynamodb import DynamoDBProvider
-from triggerfish.core.clock import SystemClock
-from triggerfish.core.work import WorkTracker
-from triggerfish.services.dynamodb.service import DynamoDBService
-from triggerfish.store.factory import open_store
+from dynamodb_endpoint import dynamodb_endpoint
+from endpoint_thread import EndpointThread
 
 FAST = {"Delay": 0.01, "MaxAttempts": 5}
 
 
-async def _build() -> tuple[Mapping[str, Provider], Stop]:
-    store = open_store(None)
-    await store.open()
-    service = DynamoDBService(store, SystemClock(), WorkTracker())
-    await service.start()
-
-    async def stop() -> None:
-        await service.close()
-        await store.close()
-
-    return {"dynamodb": DynamoDBProvider(service)}, stop
-
-
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[EndpointThread]:
-    thread = EndpointThread(_build)
+    thread = dynamodb_endpoint()
     yield thread
     thread.close()
 
