@@ -20,7 +20,7 @@ from triggerfish.services.dynamodb.expressions.projection import project
 from triggerfish.services.dynamodb.item_requests import parse_request
 from triggerfish.services.dynamodb.item_selects import Select, Shape, choose_shape
 from triggerfish.services.dynamodb.models import Item, KeySchema, SecondaryIndex, TableConfig
-from triggerfish.services.dynamodb.values import check_value, item_size
+from triggerfish.services.dynamodb.values import check_value
 
 if TYPE_CHECKING:
     from triggerfish.services.dynamodb.table_data import TableData
@@ -55,7 +55,8 @@ class Queries:
         if start is not None and start[schema.partition] != condition.partition_value:
             raise ValidationError("The provided starting key is outside query boundaries based on provided conditions")
         forward = params.get("ScanIndexForward", True) is not False
-        items = table.query(condition, index=None if index is None else index.name, forward=forward, start_key=start)
+        name = None if index is None else index.name
+        items = table.sized_query(condition, index=name, forward=forward, start_key=start)
         return _page(table, index, items, params, parsed.filter, shape, detail)
 
     def scan(self, scope: str, params: Mapping[str, Any]) -> Result:
@@ -72,7 +73,7 @@ class Queries:
                 "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey "
                 f"with correct Segment. TotalSegments: {total} Segment: {segment}"
             )
-        items = table.scan(
+        items = table.sized_scan(
             index=None if index is None else index.name, start_key=start, segment=segment, total_segments=total
         )
         return _page(table, index, items, params, parsed.filter, shape, detail)
@@ -164,7 +165,7 @@ def _start_key(config: TableConfig, index: SecondaryIndex | None, start: Any, *,
 def _page(
     table: TableData,
     index: SecondaryIndex | None,
-    items: Iterator[Item],
+    items: Iterator[tuple[Item, int]],
     params: Mapping[str, Any],
     condition: Condition | None,
     shape: Shape,
@@ -180,12 +181,9 @@ def _page(
     found: list[Item] = []
     scanned = count = size = 0
     last: Item | None = None
-    # sizes matter for the 1 MB page and for capacity; a table smaller than a page cannot fill one
-    sized = detail is not CapacityDetail.NONE or table.size_bytes >= PAGE_BYTES
-    for entry in items:
+    for entry, entry_size in items:
         scanned += 1
-        if sized:
-            size += item_size(entry)
+        size += entry_size
         item = entry
         if shape.from_table:
             item = table.get(table.key_of(entry)) or entry

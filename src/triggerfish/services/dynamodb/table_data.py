@@ -51,7 +51,7 @@ class KeyRange(Protocol):
 class _Index:
     """The sorted entries of the table (``spec is None``) or of one secondary index, and what it projects."""
 
-    __slots__ = ("entries", "keeps", "partition", "size", "sort", "spec", "types")
+    __slots__ = ("entries", "keeps", "partition", "size", "sizes", "sort", "spec", "types")
 
     def __init__(self, config: TableConfig, spec: SecondaryIndex | None) -> None:
         self.spec = spec
@@ -61,6 +61,8 @@ class _Index:
         self.types = {name: config.attribute_type(name) for name in (*config.key.names, *key.names)}
         self.keeps = _projected_names(config, spec)
         self.entries = SortedEntries()
+        #: each entry's item size as this index holds it (by key text), counted once, when it is written
+        self.sizes: dict[str, int] = {}
         self.size = 0
 
     def entry(self, item: Mapping[str, AttributeValue], text: str, table: _Index | None) -> Entry | None:
@@ -101,7 +103,6 @@ class TableData:
         self.config = config
         self.dropped = False
         self._items: dict[str, Item] = {}
-        self._size = 0
         self._table = _Index(config, None)
         self._indexes: dict[str, _Index] = {}
         self.expiries = ExpiryHeap()
@@ -116,7 +117,7 @@ class TableData:
 
     @property
     def size_bytes(self) -> int:
-        return self._size
+        return self._table.size
 
     def index_item_count(self, name: str) -> int:
         return len(self._indexes[name].entries)
@@ -150,6 +151,17 @@ class TableData:
         """The items of one partition whose sort key matches, in index order (``forward``) or reversed,
         strictly after ``start_key`` (an ExclusiveStartKey: table key, plus the index key for an index),
         as the index projects them."""
+        return (item for item, _ in self.sized_query(kc, index=index, forward=forward, start_key=start_key))
+
+    def sized_query(
+        self,
+        kc: KeyRange,
+        *,
+        index: str | None = None,
+        forward: bool = True,
+        start_key: Mapping[str, AttributeValue] | None = None,
+    ) -> Iterator[tuple[Item, int]]:
+        """:meth:`query`'s items, each with its size as the index holds it (for the 1 MB page)."""
         view = self._view(index)
         partition = kc.partition_value
         prefix = (spread(partition), sort_key(partition))
@@ -171,6 +183,18 @@ class TableData:
     ) -> Iterator[Item]:
         """Every item of the table or index in a stable order, or of one segment of a parallel Scan
         (segments split the partition keys' hash range evenly), strictly after ``start_key``."""
+        sized = self.sized_scan(index=index, start_key=start_key, segment=segment, total_segments=total_segments)
+        return (item for item, _ in sized)
+
+    def sized_scan(
+        self,
+        *,
+        index: str | None = None,
+        start_key: Mapping[str, AttributeValue] | None = None,
+        segment: int = 0,
+        total_segments: int = 1,
+    ) -> Iterator[tuple[Item, int]]:
+        """:meth:`scan`'s items, each with its size as the index holds it (for the 1 MB page)."""
         view = self._view(index)
         low = (segment * _HASH_SPACE // total_segments,)
         high = ((segment + 1) * _HASH_SPACE // total_segments,)
@@ -187,14 +211,11 @@ class TableData:
         """Put (``new``) or delete (``None``) the item with key text ``text`` in memory and in every
         index; returns the item it replaced."""
         old = self._items.get(text)
-        if old is not None:
-            self._size -= item_size(old)
         if new is None:
             if old is not None:
                 del self._items[text]
         else:
             self._items[text] = new
-            self._size += item_size(new)
         self._reindex(self._table, text, old, new)
         for view in self._indexes.values():
             self._reindex(view, text, old, new)
@@ -228,10 +249,9 @@ class TableData:
 
     def clear(self) -> None:
         self._items.clear()
-        self._size = 0
-        self._table.entries.clear()
-        for view in self._indexes.values():
+        for view in (self._table, *self._indexes.values()):
             view.entries.clear()
+            view.sizes.clear()
             view.size = 0
         self.expiries.clear()
 
@@ -255,11 +275,18 @@ class TableData:
                 view.entries.discard(before)
             if after is not None:
                 view.entries.add(after)
-        if table is not None:
-            if old is not None and before is not None:
-                view.size -= item_size(view.project(old))
-            if new is not None and after is not None:
-                view.size += item_size(view.project(new))
+        if before is not None:
+            view.size -= view.sizes.pop(text)
+        if after is not None:
+            assert new is not None
+            if table is None:
+                size = item_size(new)
+            elif view.keeps is None:
+                size = table.sizes[text]  # an index that projects everything holds the table's item
+            else:
+                size = item_size(view.project(new))
+            view.sizes[text] = size
+            view.size += size
 
     def _start_entry(self, view: _Index, start_key: Mapping[str, AttributeValue]) -> Entry:
         table = None if view is self._table else self._table
@@ -271,23 +298,24 @@ class TableData:
             raise ValidationError("The provided starting key is invalid")
         return entry
 
-    def _emit(self, view: _Index, entries: Iterator[Entry]) -> Iterator[Item]:
-        items = self._items
+    def _emit(self, view: _Index, entries: Iterator[Entry]) -> Iterator[tuple[Item, int]]:
+        items, sizes = self._items, view.sizes
         for entry in entries:
-            item = items.get(entry[-1])
+            text = entry[-1]
+            item = items.get(text)
             if item is not None:
-                yield view.project(item)
+                yield view.project(item), sizes[text]
 
     def _prefixed(
         self, view: _Index, kc: KeyRange, low: Entry, high: Entry, forward: bool, start: Entry | None
-    ) -> Iterator[Item]:
+    ) -> Iterator[tuple[Item, int]]:
         # begins_with: the matching sort keys are one run starting at the prefix itself
         matching: list[Entry] = []
         for entry in _ascending(view.entries, low, start) if forward else view.entries.ascending(low):
             if entry > high or not self._sort_matches(view, kc, entry):
                 break
             if forward:
-                yield view.project(self._items[entry[-1]])
+                yield view.project(self._items[entry[-1]]), view.sizes[entry[-1]]
             elif start is None or entry < start:
                 matching.append(entry)
         yield from self._emit(view, reversed(matching))
