@@ -11,6 +11,8 @@ from triggerfish.core.errors import ResourceNotFound
 
 #: sources whose service is here; the others (Kafka, MQ, DocumentDB) are skipped with a warning
 SUPPORTED_SOURCES = ("sqs", "kinesis", "dynamodb")
+#: changing these needs a new mapping (CloudFormation: "Update requires: Replacement")
+_REPLACEMENT = ("EventSourceArn", "StartingPosition", "StartingPositionTimestamp")
 #: a mapping given a Kinesis enhanced fan-out consumer reads its stream: ``<stream arn>/consumer/<name>:<time>``
 _CONSUMER = "/consumer/"
 #: stream settings: template property -> (manager keyword, kind)
@@ -49,12 +51,15 @@ class EventSourceMappingHandler:
         previous: PhysicalResource,
         previous_properties: Mapping[str, Any],
     ) -> PhysicalResource:
-        if previous.physical_id.startswith("skipped-") or properties.get("EventSourceArn") != previous_properties.get(
-            "EventSourceArn"
+        if previous.physical_id.startswith("skipped-") or any(
+            properties.get(key) != previous_properties.get(key) for key in _REPLACEMENT
         ):
-            # a new event source means a new mapping (CloudFormation: replacement)
+            # a new event source or starting position means a new mapping (CloudFormation: replacement)
             return await self.create(context, logical_id, properties)
         settings = _settings(properties)
+        # fixed when the mapping is made: UpdateEventSourceMapping takes neither
+        settings.pop("starting_position", None)
+        settings.pop("starting_position_timestamp", None)
         settings.setdefault("filter_patterns", None)
         if previous_properties.get("DestinationConfig") and "on_failure_destination" not in settings:
             settings["on_failure_destination"] = None  # the template no longer names one

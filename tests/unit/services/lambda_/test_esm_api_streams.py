@@ -514,7 +514,6 @@ async def test_updates_change_stream_settings_and_remove_the_destination(rig: Ri
         maximum_retry_attempts=3,
         maximum_record_age=120,
         tumbling_window=30,
-        starting_position="TRIM_HORIZON",  # fixed at creation: taken and ignored
     )
     assert updated.state is MappingState.UPDATING
     assert (updated.parallelization_factor, updated.maximum_retry_attempts, updated.tumbling_window) == (4, 3, 30)

@@ -281,14 +281,10 @@ class EventSourceMappings:
         tumbling_window: int | None = None,
         on_failure_destination: str | None = _UNSET,
         on_success_destination: str | None = None,
-        starting_position: str | None = None,
-        starting_position_timestamp: float | None = None,
     ) -> EventSourceMapping:
         """Change the settings given. ``filter_patterns``, ``maximum_concurrency`` and
         ``on_failure_destination`` given as ``None`` remove them. A mapping's starting position is fixed
-        when it is created (UpdateEventSourceMapping has none): ``starting_position`` and its timestamp
-        are taken, so a template's settings can be passed whole, and ignored."""
-        del starting_position, starting_position_timestamp
+        when it is created (UpdateEventSourceMapping has none)."""
         current = self.get(uuid, scope=scope)
         source = source_of(current.event_source_arn)
         if on_success_destination is not None:
