@@ -100,34 +100,9 @@ class TableHandler:
     ) -> PhysicalResource:
         if any(properties.get(key) != previous_properties.get(key) for key in _REPLACEMENT):
             return await self.create(context, logical_id, properties)
-        service, name = dynamodb_service(context), previous.physical_id
-        scope = _scope(context)
-        for key in ("DeletionProtectionEnabled", "TableClass"):
-            # UpdateTable takes each of these only on its own ("must be the only operation in the request")
-            if properties.get(key) != previous_properties.get(key) and properties.get(key) is not None:
-                await _calling(service.update_table(scope, {"TableName": name, key: _numbers(properties[key])}))
-        changes: dict[str, Any] = {"TableName": name}
-        for key in ("BillingMode", "ProvisionedThroughput"):
-            if properties.get(key) != previous_properties.get(key) and properties.get(key) is not None:
-                changes[key] = _numbers(properties[key])
-        index_updates = _index_updates(previous_properties, properties)
-        if index_updates:
-            changes["GlobalSecondaryIndexUpdates"] = index_updates
-            if any("Create" in update for update in index_updates):
-                # a new index's key attributes are defined with it
-                changes["AttributeDefinitions"] = properties.get("AttributeDefinitions") or []
-        before, after = _stream(previous_properties), _stream(properties)
-        if before != after:
-            if before["StreamEnabled"] and after["StreamEnabled"]:
-                # a new view type needs the old stream off first (UpdateTable refuses a change in place)
-                await _calling(
-                    service.update_table(
-                        _scope(context), {"TableName": name, "StreamSpecification": {"StreamEnabled": False}}
-                    )
-                )
-            changes["StreamSpecification"] = after
-        if len(changes) > 1:
-            await _calling(service.update_table(_scope(context), changes))
+        service, name, scope = dynamodb_service(context), previous.physical_id, _scope(context)
+        for change in _table_updates(previous_properties, properties):
+            await _calling(service.update_table(scope, {"TableName": name, **change}))
         ttl, previous_ttl = _ttl(properties), _ttl(previous_properties)
         if ttl != previous_ttl:
             if previous_ttl is not None and previous_ttl[1]:
@@ -138,10 +113,10 @@ class TableHandler:
             arn = previous.attributes.get("Arn", "")
             old_keys = [tag["Key"] for tag in _tags(previous_properties)]
             if old_keys:
-                await _calling(service.untag_resource(_scope(context), {"ResourceArn": arn, "TagKeys": old_keys}))
+                await _calling(service.untag_resource(scope, {"ResourceArn": arn, "TagKeys": old_keys}))
             if tags := _tags(properties):
-                await _calling(service.tag_resource(_scope(context), {"ResourceArn": arn, "Tags": tags}))
-        described = await _calling(service.describe_table(_scope(context), {"TableName": name}))
+                await _calling(service.tag_resource(scope, {"ResourceArn": arn, "Tags": tags}))
+        described = await _calling(service.describe_table(scope, {"TableName": name}))
         return self._resource(context, name, described.get("Table", {}))
 
     async def delete(self, context: DeployContext, resource: PhysicalResource, properties: Mapping[str, Any]) -> None:
@@ -165,6 +140,36 @@ class TableHandler:
         if stream_arn := description.get("LatestStreamArn"):
             attributes["StreamArn"] = stream_arn
         return PhysicalResource(name, attributes)
+
+
+def _table_updates(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The UpdateTable requests (without TableName) that turn the table ``before`` describes into the one
+    ``after`` does. UpdateTable takes deletion protection, the table class, one index change and a stream
+    change each on its own (DynamoDB API reference, UpdateTable)."""
+    updates: list[dict[str, Any]] = []
+    for key in ("DeletionProtectionEnabled", "TableClass"):
+        if after.get(key) != before.get(key) and after.get(key) is not None:
+            updates.append({key: _numbers(after[key])})
+    capacity = {
+        key: _numbers(after[key])
+        for key in ("BillingMode", "ProvisionedThroughput")
+        if after.get(key) != before.get(key) and after.get(key) is not None
+    }
+    if capacity:
+        updates.append(capacity)
+    for index_update in _index_updates(before, after):
+        update: dict[str, Any] = {"GlobalSecondaryIndexUpdates": [index_update]}
+        if "Create" in index_update:
+            # a new index's key attributes are defined with it
+            update["AttributeDefinitions"] = after.get("AttributeDefinitions") or []
+        updates.append(update)
+    old_stream, new_stream = _stream(before), _stream(after)
+    if old_stream != new_stream:
+        if old_stream["StreamEnabled"] and new_stream["StreamEnabled"]:
+            # a new view type needs the old stream off first (UpdateTable refuses a change in place)
+            updates.append({"StreamSpecification": {"StreamEnabled": False}})
+        updates.append({"StreamSpecification": new_stream})
+    return updates
 
 
 def _index_updates(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from triggerfish.config.errors import TemplateError
 from triggerfish.core.errors import TriggerfishError
 from triggerfish.services.kinesis.service import KinesisService
 
+#: changing this needs a new stream (CloudFormation: "Update requires: Replacement")
 _REPLACEMENT = ("Name",)
 
 
@@ -30,6 +31,10 @@ def _arn(context: DeployContext, name: str) -> str:
     return f"arn:aws:kinesis:{context.scope.region}:{context.scope.account}:stream/{name}"
 
 
+def _tags(properties: Mapping[str, Any]) -> dict[str, str]:
+    return {str(tag["Key"]): str(tag["Value"]) for tag in properties.get("Tags") or []}
+
+
 def _mode(properties: Mapping[str, Any]) -> str:
     return str((properties.get("StreamModeDetails") or {}).get("StreamMode") or "PROVISIONED")
 
@@ -42,7 +47,7 @@ class StreamHandler:
         # CloudFormation's ShardCount defaults to 1 for provisioned streams
         shards = as_int(count, "ShardCount") if count is not None else (1 if mode == "PROVISIONED" else None)
         retention = properties.get("RetentionPeriodHours")
-        tags = {str(tag["Key"]): str(tag["Value"]) for tag in properties.get("Tags") or []}
+        tags = _tags(properties)
         try:
             await kinesis_service(context).create_stream(
                 _scope(context),
@@ -64,14 +69,28 @@ class StreamHandler:
         previous: PhysicalResource,
         previous_properties: Mapping[str, Any],
     ) -> PhysicalResource:
-        if any(properties.get(key) != previous_properties.get(key) for key in _REPLACEMENT) or any(
-            properties.get(key) != previous_properties.get(key)
-            for key in ("ShardCount", "StreamModeDetails", "RetentionPeriodHours", "Tags")
-        ):
-            # shard count, mode and retention are rebuilt with the stream: a local stream holds no
-            # records worth carrying across a template change
-            await self.delete(context, previous, previous_properties)
+        if any(properties.get(key) != previous_properties.get(key) for key in _REPLACEMENT):
             return await self.create(context, logical_id, properties)
+        # shard count, mode, retention and tags change in place: the stream keeps its records
+        service, scope, name = kinesis_service(context), _scope(context), previous.physical_id
+        try:
+            if _mode(properties) != _mode(previous_properties):
+                await service.set_mode(scope, _arn(context, name), _mode(properties))
+            count = properties.get("ShardCount")
+            if count is not None and count != previous_properties.get("ShardCount"):
+                await service.update_shard_count(scope, name, as_int(count, "ShardCount"))
+            retention = properties.get("RetentionPeriodHours")
+            if retention != previous_properties.get("RetentionPeriodHours"):
+                # a retention no longer given goes back to the default 24 hours
+                hours = 24 if retention is None else as_int(retention, "RetentionPeriodHours")
+                await service.set_retention(scope, name, hours)
+            before, after = _tags(previous_properties), _tags(properties)
+            if gone := [key for key in before if key not in after]:
+                await service.untag_stream(scope, name, gone)
+            if after != before and after:
+                await service.tag_stream(scope, name, after)
+        except TriggerfishError as exc:
+            raise TemplateError(f"{exc.code}: {exc.message}") from None
         return previous
 
     async def delete(self, context: DeployContext, resource: PhysicalResource, properties: Mapping[str, Any]) -> None:
