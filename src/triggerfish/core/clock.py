@@ -97,6 +97,21 @@ class VirtualClock:
             heapq.heappop(self._sleepers)
 
 
+async def sleep_until_woken(clock: Clock, wake: asyncio.Event, due: float | None) -> None:
+    """Until ``due`` on ``clock`` or until ``wake`` is set, whichever comes first (``None``: only ``wake``).
+    The event is left as it is: clearing it is the caller's decision."""
+    if due is None:
+        await wake.wait()
+        return
+    waiter = asyncio.ensure_future(wake.wait())
+    timer = asyncio.ensure_future(clock.sleep_until(due))
+    try:
+        await asyncio.wait((waiter, timer), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+        timer.cancel()
+
+
 async def _let_loop_run(rounds: int) -> None:
     for _ in range(rounds):
         await asyncio.sleep(0)

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from triggerfish.core.clock import Clock
+from triggerfish.core.clock import Clock, sleep_until_woken
 from triggerfish.core.work import WorkTracker
 from triggerfish.store.interfaces import AsyncEvent, AsyncEventStore
 
@@ -103,16 +103,7 @@ class DueQueue:
             await self._sleep(self._next_due)
 
     async def _sleep(self, due: float | None) -> None:
-        if due is None:
-            await self._wake.wait()
-            return
-        waiter = asyncio.ensure_future(self._wake.wait())
-        timer = asyncio.ensure_future(self._clock.sleep_until(due))
-        try:
-            await asyncio.wait((waiter, timer), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiter.cancel()
-            timer.cancel()
+        await sleep_until_woken(self._clock, self._wake, due)
 
     async def _process(self, event: AsyncEvent) -> None:
         try:

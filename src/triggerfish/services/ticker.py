@@ -21,7 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
-from triggerfish.core.clock import Clock
+from triggerfish.core.clock import Clock, sleep_until_woken
 from triggerfish.core.work import WorkTracker
 
 log = logging.getLogger(__name__)
@@ -130,10 +130,4 @@ class Ticker:
                 log.exception("the timer %r failed when it fired", timer.key)
 
     async def _sleep(self, due: float) -> None:
-        waiter = asyncio.ensure_future(self._wake.wait())
-        timer = asyncio.ensure_future(self._clock.sleep_until(due))
-        try:
-            await asyncio.wait((waiter, timer), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiter.cancel()
-            timer.cancel()
+        await sleep_until_woken(self._clock, self._wake, due)

@@ -18,7 +18,7 @@ from functools import partial
 
 import orjson
 
-from triggerfish.core.clock import Clock
+from triggerfish.core.clock import Clock, sleep_until_woken
 from triggerfish.core.work import WorkTracker
 from triggerfish.services.dynamodb.errors import ResourceNotFound
 from triggerfish.services.dynamodb.models import AttributeValue, Item, TableConfig
@@ -348,13 +348,9 @@ class TableEngine:
 
     async def _sleep(self, when: float) -> None:
         self._wake_at = when
-        waiter = asyncio.ensure_future(self._wake.wait())
-        timer = asyncio.ensure_future(self._clock.sleep_until(when))
         try:
-            await asyncio.wait((waiter, timer), return_when=asyncio.FIRST_COMPLETED)
+            await sleep_until_woken(self._clock, self._wake, when)
         finally:
-            waiter.cancel()
-            timer.cancel()
             self._wake_at = math.inf
 
 

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from triggerfish.core.clock import Clock
+from triggerfish.core.clock import Clock, sleep_until_woken
 from triggerfish.core.queue_port import QueueSource
 from triggerfish.core.work import WorkTracker
 from triggerfish.services.lambda_.mappings.batcher import Batch, Batcher
@@ -210,16 +210,7 @@ class QueuePoller:
 
     async def _sleep(self, until: float | None) -> None:
         try:
-            if until is None:
-                await self._wake.wait()
-                return
-            waiter = asyncio.ensure_future(self._wake.wait())
-            timer = asyncio.ensure_future(self._clock.sleep_until(until))
-            try:
-                await asyncio.wait((waiter, timer), return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                waiter.cancel()
-                timer.cancel()
+            await sleep_until_woken(self._clock, self._wake, until)
         finally:
             # a signal is consumed by the receive that follows; left set, a batching window would spin
             # on empty receives until it closes

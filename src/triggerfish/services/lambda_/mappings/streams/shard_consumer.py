@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from triggerfish.core.clock import sleep_until_woken
 from triggerfish.core.stream_port import ShardInfo, StreamRecord
 from triggerfish.services.lambda_.mappings.streams.batching import plan, take
 from triggerfish.services.lambda_.mappings.streams.checkpoints import Checkpoint, Progress, WindowState
@@ -350,15 +351,6 @@ class ShardConsumer:
 
     async def _sleep(self, until: float | None) -> None:
         try:
-            if until is None:
-                await self._wake.wait()
-                return
-            waiter = asyncio.ensure_future(self._wake.wait())
-            timer = asyncio.ensure_future(self._ctx.clock.sleep_until(until))
-            try:
-                await asyncio.wait((waiter, timer), return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                waiter.cancel()
-                timer.cancel()
+            await sleep_until_woken(self._ctx.clock, self._wake, until)
         finally:
             self._wake.clear()
