@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from triggerfish.aws.protocol import HttpRequest
+from triggerfish.aws.protocol import ByteStream, HttpRequest
 from triggerfish.services.lambda_.service import Scope
 
 
@@ -23,11 +23,17 @@ class Call:
 
 @dataclass(frozen=True)
 class Reply:
-    """An operation's output shape; ``status`` and ``headers`` override the model's."""
+    """An operation's output shape; ``status`` and ``headers`` override the model's.
+
+    ``stream``, for an operation whose output is an event stream (CloudWatch Logs StartLiveTail), is
+    the response body itself, already framed: the endpoint sends it as it is produced instead of
+    serialising ``result``, and stops reading it when the client goes away.
+    """
 
     result: Mapping[str, Any] = field(default_factory=dict)
     status: int | None = None
     headers: Mapping[str, str] | None = None
+    stream: ByteStream | None = None
 
 
 @dataclass(frozen=True)
