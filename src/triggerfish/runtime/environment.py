@@ -177,7 +177,14 @@ class ExecutionEnvironment:
         )
         if self._sink_enabled:
             self._sink.emit(
-                logs.LogEvent(self.spec.function_name, self.spec.log_group, self.log_stream, time.time(), log)
+                logs.LogEvent(
+                    self.spec.function_name,
+                    self.spec.log_group,
+                    self.log_stream,
+                    time.time(),
+                    log,
+                    self.spec.env.get("AWS_REGION", logs.LogEvent.region),
+                )
             )
         if self.state is State.BUSY:
             self.state = State.IDLE

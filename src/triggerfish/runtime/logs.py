@@ -15,6 +15,8 @@ class LogEvent:
     log_stream: str
     timestamp: float
     message: str
+    #: the function's region, so its log group lands in the right one
+    region: str = "us-east-1"
 
 
 class LogSink(Protocol):

@@ -84,6 +84,8 @@ _BY_SERVICE = {
         unknown_operation_code="NotFoundException",
         unknown_operation_status=404,
     ),
+    # SES v2's only 400 for a malformed or invalid request is BadRequestException (sesv2 model)
+    "sesv2": replace(_JSON, validation_code="BadRequestException", malformed_code="BadRequestException"),
 }
 
 
