@@ -19,6 +19,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
+#: where triggerfish's own HTTP API lives on the endpoint's port, beside the AWS services
+INTERNAL_PREFIX = "/_triggerfish/"
+
 
 class FrontApp(Protocol):
     """An application sharing the endpoint's port that recognises its own requests (the HTTP gateway
@@ -31,12 +34,15 @@ class FrontApp(Protocol):
 
 class EndpointApp:
     """Routes ``/_triggerfish/*`` to triggerfish's own API, what the front app claims to it, and everything
-    else to the AWS layer."""
+    else to the AWS layer. Health is answered here; the rest of ``/_triggerfish/`` goes to ``internal``."""
 
-    def __init__(self, aws: ASGIApp | None = None, front: FrontApp | None = None) -> None:
+    def __init__(
+        self, aws: ASGIApp | None = None, front: FrontApp | None = None, internal: ASGIApp | None = None
+    ) -> None:
         self.ready = False
         self._aws = aws
         self.front = front
+        self._internal = internal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,6 +51,12 @@ class EndpointApp:
         if path == "/_triggerfish/health":
             status = 200 if self.ready else 503
             await _json(send, status, {"status": "ready" if self.ready else "starting"})
+            return
+        if path.startswith(INTERNAL_PREFIX):
+            if self._internal is not None:
+                await self._internal(scope, receive, send)
+            else:
+                await _json(send, 404, {"error": "NotFound", "message": f"No internal route answers {path}."})
             return
         if self.front is not None and self.front.claims(scope):
             await self.front(scope, receive, send)

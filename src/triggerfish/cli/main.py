@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from triggerfish import __version__
-from triggerfish.cli import events, invoke, serve, up
+from triggerfish.cli import events, invoke, logs, serve, ses, up
 from triggerfish.cli.output import fail
 from triggerfish.core.errors import TriggerfishError
 
@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.configure(commands.add_parser("serve", help="run the local cloud and its AWS endpoint"))
     events.configure(commands.add_parser("events", help="print sample events for every trigger type"))
     invoke.configure(commands.add_parser("invoke", help="invoke a function of the running app, or a handler once"))
+    logs.configure(commands.add_parser("logs", help="print (and follow) the running app's function logs"))
+    ses.configure(commands.add_parser("ses", help="list and read the email SES sent in the running server"))
     return parser
 
 
