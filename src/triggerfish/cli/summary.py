@@ -143,6 +143,41 @@ def _subscription(resource: DeployedResource, names: Mapping[str, str]) -> str |
     return f"sns {topic} → {endpoint}" + (f" ({', '.join(details)})" if details else "")
 
 
+def _log_subscription(resource: DeployedResource, names: Mapping[str, str]) -> str | None:
+    properties = resource.properties
+    pattern = str(properties.get("FilterPattern") or "")
+    label = f"logs {properties.get('LogGroupName')}" + (f" [{pattern}]" if pattern else "")
+    return f"{label} → {_short(str(properties.get('DestinationArn', '')), names)}"
+
+
+def _receipt_rule_set(resource: DeployedResource, names: Mapping[str, str]) -> str | None:
+    if resource.attributes.get("ActivatedLocally"):
+        return f"email rule set {resource.physical_id} made active (locally only: CloudFormation leaves it inactive)"
+    return f"email rule set {resource.physical_id} (inactive: another rule set was active)"
+
+
+def _receipt_rule(resource: DeployedResource, names: Mapping[str, str]) -> str | None:
+    properties = resource.properties
+    rule = properties.get("Rule") or {}
+    recipients = " ".join(str(recipient) for recipient in rule.get("Recipients") or []) or "any recipient"
+    targets = [_receipt_action(action, names) for action in rule.get("Actions") or [] if isinstance(action, Mapping)]
+    # a rule is off unless enabled (SES API reference, ReceiptRule.Enabled: "The default value is false")
+    disabled = "" if rule.get("Enabled") in (True, "true") else " (disabled)"
+    label = f"email rule {properties.get('RuleSetName')}/{resource.physical_id} {recipients}"
+    return f"{label} → {', '.join(target for target in targets if target) or 'no actions'}{disabled}"
+
+
+def _receipt_action(action: Mapping[str, Any], names: Mapping[str, str]) -> str | None:
+    if isinstance(invoke := action.get("LambdaAction"), Mapping):
+        # SES API reference, LambdaAction.InvocationType: "The default value is Event"
+        return f"{_short(str(invoke.get('FunctionArn', '')), names)} ({invoke.get('InvocationType') or 'Event'})"
+    if isinstance(store := action.get("S3Action"), Mapping):
+        return f"s3 {store.get('BucketName')}/{store.get('ObjectKeyPrefix') or ''}"
+    if isinstance(publish := action.get("SNSAction"), Mapping):
+        return _short(str(publish.get("TopicArn", "")), names)
+    return "stop" if action.get("StopAction") else None
+
+
 #: resource type -> how it reads as a trigger line (trigger services add theirs here)
 TRIGGERS: dict[str, Describe] = {
     "AWS::Lambda::EventInvokeConfig": _destinations,
@@ -152,6 +187,9 @@ TRIGGERS: dict[str, Describe] = {
     "AWS::S3::Bucket": _bucket,
     "AWS::SNS::Topic": _topic,
     "AWS::SNS::Subscription": _subscription,
+    "AWS::Logs::SubscriptionFilter": _log_subscription,
+    "AWS::SES::ReceiptRuleSet": _receipt_rule_set,
+    "AWS::SES::ReceiptRule": _receipt_rule,
 }
 
 
@@ -164,6 +202,7 @@ def render_summary(
     endpoint_url: str | None,
     http_url: str | None,
     data_dir: str,
+    smtp_address: str | None = None,
     seconds: float,
     routes: Sequence[Route] = (),
     paint: Callable[[str, str], str] = lambda text, code: text,
@@ -199,6 +238,7 @@ def render_summary(
     lines.append(paint("  endpoints", "1"))
     endpoint_rows = [("AWS endpoint", endpoint_url or "off", "boto3 / aws CLI: --endpoint-url")]
     endpoint_rows.append(("HTTP APIs", http_url or "none defined", "the app's routes below" if routes else ""))
+    endpoint_rows.append(("SMTP", smtp_address or "off", "email for verified domains (SES receipt rules)"))
     lines.extend(_table(endpoint_rows))
     if routes:
         lines.append(paint("  http", "1"))

@@ -1,6 +1,6 @@
 """Resource types with no local behaviour to run, accepted so that references to them resolve.
 
-IAM is not enforced locally, log groups are implicit, and only ``$LATEST`` runs, so these resources
+IAM is not enforced locally and only ``$LATEST`` runs, so these resources
 are recorded with the identifiers AWS would give them and nothing more.
 """
 
@@ -58,12 +58,6 @@ def iam_managed_policy(context: DeployContext, logical_id: str, properties: Mapp
     return PhysicalResource(f"arn:aws:iam::{context.scope.account}:policy{path}{name}")
 
 
-def log_group(context: DeployContext, logical_id: str, properties: Mapping[str, Any]) -> PhysicalResource:
-    name = _name(context, logical_id, properties, "LogGroupName", limit=512)
-    scope = context.scope
-    return PhysicalResource(name, {"Arn": f"arn:aws:logs:{scope.region}:{scope.account}:log-group:{name}:*"})
-
-
 def lambda_version(context: DeployContext, logical_id: str, properties: Mapping[str, Any]) -> PhysicalResource:
     # only $LATEST runs locally: a published version stands for it
     arn = _function_arn(context, str(properties.get("FunctionName", "")))
@@ -84,7 +78,6 @@ HANDLERS: Mapping[str, PassiveHandler] = {
     "AWS::IAM::Role": PassiveHandler(iam_role),
     "AWS::IAM::Policy": PassiveHandler(iam_policy),
     "AWS::IAM::ManagedPolicy": PassiveHandler(iam_managed_policy),
-    "AWS::Logs::LogGroup": PassiveHandler(log_group),
     "AWS::Lambda::Version": PassiveHandler(lambda_version),
     "AWS::Lambda::Alias": PassiveHandler(lambda_alias),
     # queue policies grant access; IAM is not enforced locally

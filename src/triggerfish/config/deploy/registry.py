@@ -24,10 +24,16 @@ from triggerfish.config.deploy.lambda_function import LambdaFunctionHandler
 from triggerfish.config.deploy.lambda_mapping import EventSourceMappingHandler
 from triggerfish.config.deploy.lambda_settings import EventInvokeConfigHandler, PermissionHandler
 from triggerfish.config.deploy.lambda_url import FunctionUrlHandler
+from triggerfish.config.deploy.logs_group import LogGroupHandler
+from triggerfish.config.deploy.logs_subscription import SubscriptionFilterHandler
 from triggerfish.config.deploy.passive import HANDLERS as PASSIVE
 from triggerfish.config.deploy.resources import ResourceHandler
 from triggerfish.config.deploy.s3_bucket import BucketHandler, BucketPolicyHandler
 from triggerfish.config.deploy.scheduler_schedule import ScheduleGroupHandler, ScheduleHandler
+from triggerfish.config.deploy.ses_identity import EmailIdentityHandler
+from triggerfish.config.deploy.ses_passive import HANDLERS as SES_PASSIVE
+from triggerfish.config.deploy.ses_receipt import ReceiptRuleHandler, ReceiptRuleSetHandler
+from triggerfish.config.deploy.ses_template import EmailTemplateHandler
 from triggerfish.config.deploy.sns_topic import SubscriptionHandler, TopicHandler, TopicPolicyHandler
 from triggerfish.config.deploy.sqs_queue import SqsQueueHandler
 
@@ -67,4 +73,12 @@ HANDLERS: Mapping[str, ResourceHandler] = {
     "AWS::Kinesis::StreamConsumer": StreamConsumerHandler(),
     **PASSIVE,
     **API_GATEWAY_PASSIVE,
+    **SES_PASSIVE,
+    # after PASSIVE, which records log groups only: with a Logs service they are made (and without, recorded)
+    "AWS::Logs::LogGroup": LogGroupHandler(),
+    "AWS::Logs::SubscriptionFilter": SubscriptionFilterHandler(),
+    "AWS::SES::EmailIdentity": EmailIdentityHandler(),
+    "AWS::SES::Template": EmailTemplateHandler(),
+    "AWS::SES::ReceiptRuleSet": ReceiptRuleSetHandler(),
+    "AWS::SES::ReceiptRule": ReceiptRuleHandler(),
 }

@@ -16,9 +16,12 @@ from triggerfish.services.events import EventsService
 from triggerfish.services.kinesis.service import KinesisService
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.service import LambdaService, Scope
+from triggerfish.services.logs import LogsService
 from triggerfish.services.s3.notifications import Notifier
 from triggerfish.services.s3.service import S3Service
 from triggerfish.services.scheduler import SchedulerService
+from triggerfish.services.ses import SesService
+from triggerfish.services.ses.receiving import ReceiptRules
 from triggerfish.services.sns import SnsService
 from triggerfish.services.sqs import SqsService
 
@@ -40,6 +43,10 @@ class Services:
     s3_notifier: Notifier | None = None
     dynamodb: DynamoDBService | None = None
     kinesis: KinesisService | None = None
+    logs: LogsService | None = None
+    ses: SesService | None = None
+    #: SES's receipt rule sets (receiving email)
+    receipt_rules: ReceiptRules | None = None
 
 
 @dataclass(frozen=True)

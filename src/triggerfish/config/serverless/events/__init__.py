@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from triggerfish.config.serverless.events.cloudwatch_log import compile_cloudwatch_log
 from triggerfish.config.serverless.events.context import EventCompiler, FunctionEvent, StackBuilder
 from triggerfish.config.serverless.events.event_bridge import compile_event_bridge
 from triggerfish.config.serverless.events.http import compile_http
@@ -32,6 +33,7 @@ EVENT_COMPILERS: Mapping[str, EventCompiler] = MappingProxyType(
         "eventBridge": compile_event_bridge,
         "http": compile_http,
         "httpApi": compile_http_api,
+        "cloudwatchLog": compile_cloudwatch_log,
     }
 )
 
