@@ -19,13 +19,19 @@ from triggerfish.aws.providers.dynamodbstreams import DynamoDBStreamsProvider
 from triggerfish.aws.providers.events import EventsProvider
 from triggerfish.aws.providers.kinesis import KinesisProvider
 from triggerfish.aws.providers.lambda_ import LambdaProvider
+from triggerfish.aws.providers.logs import LogsProvider
 from triggerfish.aws.providers.s3 import S3Provider
 from triggerfish.aws.providers.scheduler import SchedulerProvider
+from triggerfish.aws.providers.ses import SesProvider
+from triggerfish.aws.providers.sesv2 import SesV2Provider
 from triggerfish.aws.providers.sns import SnsProvider
 from triggerfish.aws.providers.sqs import SqsProvider
+from triggerfish.aws.fallback import default_fallback
+from triggerfish.aws.internal import InternalApi, ses_routes
 from triggerfish.aws.server import EndpointApp, HttpServer
 from triggerfish.config.deploy.engine import Deployer
 from triggerfish.config.deploy.resources import Services
+from triggerfish.core.arns import parse_arn
 from triggerfish.core.clock import Clock, SystemClock, VirtualClock
 from triggerfish.core.delivery import DeliveryRegistry
 from triggerfish.core.work import WorkTracker
@@ -42,12 +48,18 @@ from triggerfish.services.kinesis.service import KinesisService
 from triggerfish.services.lambda_.async_invocations import AWS_RETRY_BASE_DELAY, LOCAL_RETRY_BASE_DELAY
 from triggerfish.services.lambda_.code import CodeStore
 from triggerfish.services.lambda_.concurrency import DEFAULT_ACCOUNT_LIMIT, ConcurrencyGovernor
-from triggerfish.services.lambda_.service import LambdaService
+from triggerfish.services.lambda_.records import InvokeResult
+from triggerfish.services.lambda_.service import LambdaService, Scope
+from triggerfish.services.logs import LogsService
+from triggerfish.services.logs.sink import FanOutSink
 from triggerfish.services.s3.blobs import BlobStore
 from triggerfish.services.s3.deliverer import S3Deliverer
 from triggerfish.services.s3.notifications import Notifier
 from triggerfish.services.s3.service import S3Service
 from triggerfish.services.scheduler import SchedulerService
+from triggerfish.services.ses import SesService
+from triggerfish.services.ses.receiving import MailReceiver, ReceiptRules, SmtpListener
+from triggerfish.services.ses.relay import SmtpRelay
 from triggerfish.services.sns import SnsService
 from triggerfish.services.sqs import SqsService
 from triggerfish.services.ticker import Ticker
@@ -58,6 +70,7 @@ from triggerfish.url_signatures import FunctionUrlSignatures
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 4566
+DEFAULT_SMTP_PORT = 1025
 DEFAULT_DATA_DIR = Path(".triggerfish")
 
 
@@ -76,6 +89,12 @@ class Settings:
     auth: bool = False  # verify SigV4 signatures on the AWS endpoint
     #: access key id -> secret access key; ``test``/``test`` (what functions are given) always works
     credentials: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CREDENTIALS))
+    #: where email for verified domains is received (SES receipt rules); None: no SMTP listener
+    smtp_port: int | None = None
+    #: SES in the sandbox, as a new AWS account is: recipients must be verified identities too
+    ses_sandbox: bool = True
+    #: ``host:port`` of an SMTP server that gets a copy of every email SES sends
+    ses_relay: str | None = None
 
 
 class App:
@@ -88,7 +107,12 @@ class App:
         self.tracker = WorkTracker()
         self.deliveries = DeliveryRegistry()
         self.sqs = SqsService(self.store, self.clock, self.deliveries)
-        self.pool = EnvironmentPool(self.clock, keep_alive=settings.keep_alive, sink=sink, preload=settings.preload)
+        # every function's output goes to CloudWatch Logs, and to the terminal when there is one
+        self.logs = LogsService(self.store, self.clock, self.deliveries, self.tracker)
+        pool_sink = FanOutSink(sink, self.logs.sink) if sink is not None else self.logs.sink
+        self.pool = EnvironmentPool(
+            self.clock, keep_alive=settings.keep_alive, sink=pool_sink, preload=settings.preload
+        )
         self.lambda_ = LambdaService(
             self.store,
             self.clock,
@@ -145,6 +169,16 @@ class App:
         self.kinesis = KinesisService(self.store, self.clock, self.tracker)
         self.lambda_.mappings.attach("dynamodb", self.dynamodb.source)
         self.lambda_.mappings.attach("kinesis", self.kinesis.source)
+        self.ses = SesService(self.store, self.clock, relay=_relay(settings.ses_relay), sandbox=settings.ses_sandbox)
+        self.receipt_rules = ReceiptRules(self.store, self.clock)
+        self.mail = MailReceiver(
+            self.receipt_rules, self.ses, self.deliveries, _LambdaInvoker(self.lambda_), self.clock, self.tracker
+        )
+        self.smtp = (
+            SmtpListener(self.mail, self.ses, host=settings.host, port=settings.smtp_port)
+            if settings.smtp_port is not None
+            else None
+        )
         self.rest_apis = RestApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         self.http_apis = HttpApiService(self.store.documents, self.clock, base_url_getter=self._base_url)
         code = CodeStore(settings.data_dir / "lambda" / "code" if settings.data_dir else None)
@@ -158,6 +192,8 @@ class App:
             # AWS_IAM function URLs are always checked, whether or not the AWS endpoint checks signatures
             verifier=FunctionUrlSignatures(signatures),
         )
+        # every other service is answered by moto when it is installed (triggerfish[moto])
+        self.fallback = default_fallback()
         self.endpoint = EndpointApp(
             aws=AwsApp(
                 {
@@ -172,10 +208,15 @@ class App:
                     "apigatewayv2": ApiGatewayV2Provider(self.http_apis),
                     "events": EventsProvider(self.events),
                     "scheduler": SchedulerProvider(self.scheduler),
+                    "logs": LogsProvider(self.logs),
+                    "ses": SesProvider(self.ses, self.receipt_rules),
+                    "sesv2": SesV2Provider(self.ses),
                 },
                 auth=signatures if settings.auth else None,
+                fallback=self.fallback,
             ),
             front=self.gateway,
+            internal=InternalApi(ses_routes(self.ses)),
         )
         self.deployer = Deployer(
             Services(
@@ -191,16 +232,26 @@ class App:
                 s3_notifier=self.s3_notifier,
                 dynamodb=self.dynamodb,
                 kinesis=self.kinesis,
+                logs=self.logs,
+                ses=self.ses,
+                receipt_rules=self.receipt_rules,
             ),
             self.store.documents,
             self.clock,
         )
         self.http: HttpServer | None = None
         self.app_port: HttpServer | None = None
+        #: what could not be started without stopping the rest, for the command to tell its user
+        self.problems: list[str] = []
 
     @property
     def endpoint_url(self) -> str | None:
         return self.http.url if self.http else None
+
+    @property
+    def smtp_address(self) -> str | None:
+        """``host:port`` of the SMTP listener once it is started."""
+        return f"{self.settings.host}:{self.smtp.port}" if self.smtp is not None and self.smtp.port else None
 
     def _endpoint_base(self) -> str:
         """The AWS endpoint's own address, for links services hand out (SNS's SubscribeURL)."""
@@ -216,6 +267,8 @@ class App:
 
     async def start(self) -> None:
         await self.store.open()
+        # before anything can run a function: loading the stored logs must not race new output
+        await self.logs.start()
         if self.settings.port is not None:
             self.http = HttpServer(self.endpoint, self.settings.host, self.settings.port)
             await self.http.start()
@@ -231,6 +284,19 @@ class App:
         await self.lambda_.start()
         await self.sns.start()
         await self.s3.start()
+        await self.ses.start()
+        await self.receipt_rules.start()
+        await self.mail.start()
+        if self.smtp is not None:
+            try:
+                await self.smtp.start()
+            except OSError as exc:
+                # the rest of the cloud is still worth having (another instance may hold the port)
+                self.problems.append(
+                    f"cannot receive email on {self.settings.host}:{self.settings.smtp_port} "
+                    f"({exc.strerror or exc}); use --smtp-port"
+                )
+                self.smtp = None
         # after the targets: a schedule's missed tick may fire as soon as it starts
         await self.ticker.start()
         await self.events.start()
@@ -248,12 +314,19 @@ class App:
         for server in (self.app_port, self.http):
             if server is not None:
                 await server.stop()
+        if self.fallback is not None:
+            await self.fallback.close()
         await self.scheduler.close()
         await self.events.close()
         await self.ticker.close()
+        if self.smtp is not None:
+            await self.smtp.stop()
+        await self.mail.close()
+        await self.ses.close()
         await self.s3.close()
         await self.sns.close()
         await self.lambda_.close()
+        await self.logs.close()
         await self.kinesis.close()
         await self.dynamodb.close()
         await self.sqs.close()
@@ -286,3 +359,25 @@ class App:
                 return False
             wait = remaining if due is None or due <= now else min(remaining, max(0.001, due - now))
             await self.tracker.wait_changed(min(wait, 0.25))
+
+
+class _LambdaInvoker:
+    """What SES receipt rules need of Lambda: a RequestResponse or Event invoke by function ARN."""
+
+    def __init__(self, functions: LambdaService) -> None:
+        self._functions = functions
+
+    async def invoke(self, function_arn: str, payload: bytes, *, invocation_type: str) -> InvokeResult:
+        arn = parse_arn(function_arn)
+        scope = Scope(arn.account, arn.region)
+        return await self._functions.invoke(function_arn, payload, invocation_type=invocation_type, scope=scope)
+
+
+def _relay(address: str | None) -> SmtpRelay | None:
+    """The SMTP relay ``host:port`` names, if any."""
+    if address is None:
+        return None
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"an SMTP relay is given as HOST:PORT, not {address!r}")
+    return SmtpRelay(host, int(port))

@@ -69,7 +69,7 @@ def test_serverless_app_runs_reloads_and_keeps_state(app: Path, start) -> None: 
     assert f"orders-dev-fulfil: {destinations}" in summary
     assert "sqs orders-dev-failed-orders → orders-dev-auditFailure (batch 10, partial batch failures)" in summary
     assert "events on bus orders-dev → orders-dev-track" in summary
-    assert "schedule rate(1 hour) → orders-dev-report" in summary
+    assert "schedule cron(* * * * ? *) → orders-dev-report" in summary
     assert "s3 orders-dev-uploads s3:ObjectCreated:* (prefix incoming/ suffix .json) → orders-dev-ingest" in summary
     assert "sns orders-dev-shipments → orders-dev-invoice" in summary
     assert "sns orders-dev-shipments → orders-dev-expressDesk (filtered)" in summary

@@ -29,8 +29,9 @@ def free_port() -> int:
 class UpProcess:
     def __init__(self, command: list[str], env: dict[str, str], app: Path, *extra: str) -> None:
         self.port = free_port()
+        self.smtp_port = free_port()
         self.process = subprocess.Popen(
-            [*command, "up", str(app), "--port", str(self.port), *extra],
+            [*command, "up", str(app), "--port", str(self.port), "--smtp-port", str(self.smtp_port), *extra],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -6,30 +6,10 @@ every object read back whole), never a timing figure: timing targets live in ``b
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def run_quick(script: str, out: Path) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, str(BENCH / script), "--quick", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=110,
-        check=False,
-        cwd=BENCH,
-    )
-    assert completed.returncode == 0, completed.stderr[-4000:]
-    report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    assert report["quick"] is True and report["machine"]["loop"] == "uvloop"
-    return report
+from bench_run import run_quick
 
 
 @pytest.mark.slow

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import queue
-import shutil
 import subprocess
 import threading
 import time
@@ -137,20 +136,8 @@ def _calls(endpoint: LogsEndpoint) -> list[FilterCall]:
     return [call for call in list(endpoint.filter_calls) if call.params.get("logGroupName") == "/aws/lambda/tailed"]
 
 
-def _aws_cli_v2() -> str | None:
-    """An aws CLI v2 (the one on PATH, or Debian's package's); its tail command is what is tested."""
-    for aws in (shutil.which("aws"), "/usr/bin/aws"):
-        if aws is None or not os.path.exists(aws):
-            continue
-        version = subprocess.run([aws, "--version"], capture_output=True, text=True, check=False).stdout
-        if version.startswith("aws-cli/2"):
-            return aws
-    return None
-
-
-@pytest.mark.skipif(_aws_cli_v2() is None, reason="needs the aws CLI v2")
 def test_aws_logs_tail_follow_shows_new_events_through_live_tokens(
-    logs: Any, endpoint: LogsEndpoint, tmp_path: Path
+    logs: Any, endpoint: LogsEndpoint, tmp_path: Path, aws_cli_v2: str
 ) -> None:
     _group(logs, "/aws/lambda/tailed", "2024/01/01/[$LATEST]0123")
     endpoint.put("/aws/lambda/tailed", "2024/01/01/[$LATEST]0123", "before the tail")
@@ -163,7 +150,7 @@ def test_aws_logs_tail_follow_shows_new_events_through_live_tokens(
         "AWS_PAGER": "",
         "PYTHONUNBUFFERED": "1",
     }
-    command = [str(_aws_cli_v2()), "logs", "tail", "/aws/lambda/tailed", "--follow", "--since", "1h"]
+    command = [aws_cli_v2, "logs", "tail", "/aws/lambda/tailed", "--follow", "--since", "1h"]
     command += ["--format", "short", "--endpoint-url", endpoint.url]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     lines: queue.Queue[str] = queue.Queue()

@@ -3,7 +3,7 @@
 ``place`` takes an order (invoked directly, or as ``POST /orders`` on the app's HTTP API), hands it to
 ``fulfil`` asynchronously and announces it on the app's event bus, where a rule sends it to ``track``.
 Every order is kept in the orders table; ``tally`` follows the table's stream and keeps per-status counts
-in the totals table. ``report`` runs every hour on a schedule. ``ingest`` places every order of a JSON
+in the totals table. ``report`` runs every minute on a cron schedule. ``ingest`` places every order of a JSON
 file uploaded under ``incoming/`` of the uploads bucket. ``fulfil`` succeeds or fails; when it ships an
 order it announces it on the shipments topic, which fans it out to ``invoice`` (every shipment) and
 ``express_desk`` (express shipments only, by a filter policy). Lambda then sends a record of the outcome to a
@@ -11,9 +11,17 @@ destination: ``notify`` on success, and on failure
 (after the async retries are spent) the failed-orders SQS queue, which ``audit_failure`` consumes in
 batches. A record it cannot audit is reported as a failed batch item: SQS delivers it again, and
 after three receives moves it to the dead-letter queue.
+
+``lookup`` answers ``GET /orders/{orderId}`` on the app's REST API and ``totals`` its function URL.
+``activity`` counts the actions on the activity Kinesis stream; ``sweep`` runs every minute on an
+EventBridge Scheduler schedule. ``alert`` is subscribed to fulfil's log group and counts the ERROR lines it
+is sent. Email to ``orders@`` the orders domain goes through an SES receipt rule to ``inbox``, which places
+the order named in the subject and confirms it by email; a photo uploaded to the photos bucket is labelled
+by ``inspect`` with Rekognition and reported by email.
 """
 
 import base64
+import gzip
 import json
 import logging
 import os
@@ -33,6 +41,9 @@ lambda_client = boto3.client("lambda")
 events_client = boto3.client("events")
 s3_client = boto3.client("s3")
 sns_client = boto3.client("sns")
+ses_client = boto3.client("ses")
+sts_client = boto3.client("sts")
+rekognition_client = boto3.client("rekognition")
 dynamodb = boto3.resource("dynamodb")
 orders_table = dynamodb.Table(os.environ.get("ORDERS_TABLE", "orders"))
 totals_table = dynamodb.Table(os.environ.get("TOTALS_TABLE", "totals"))
@@ -156,8 +167,9 @@ def track(event, context):
 
 
 def report(event, context):
-    """The hourly job: a scheduled rule's event says which tick it is for."""
-    print(f"hourly report for {event['time']} ({event['resources'][0].rsplit('/', 1)[-1]})")
+    """The per-minute job (a cron scheduled rule): the rule's event says which tick it is for."""
+    print(f"report for {event['time']} ({event['resources'][0].rsplit('/', 1)[-1]})")
+    count("report#runs")
     return {"reportedAt": event["time"]}
 
 
@@ -215,3 +227,108 @@ def tally(event, context):
             )
     print(f"tallied {len(event['Records'])} change(s): {json.dumps(changes, sort_keys=True)}")
     return {"changes": changes}
+
+
+def count(metric, delta=1):
+    """Adds ``delta`` to one of the totals table's counters (an atomic ADD)."""
+    totals_table.update_item(
+        Key={"metric": metric},
+        UpdateExpression="ADD #count :delta",
+        ExpressionAttributeNames={"#count": "count"},
+        ExpressionAttributeValues={":delta": delta},
+    )
+
+
+def lookup(event, context):
+    """``GET /orders/{orderId}`` on the REST API (a Lambda proxy integration)."""
+    order_id = event["pathParameters"]["orderId"]
+    item = orders_table.get_item(Key={"orderId": order_id}).get("Item")
+    print(f"lookup {order_id}: {item['status'] if item else 'unknown'}")
+    if item is None:
+        return {"statusCode": 404, "body": json.dumps({"message": f"no order {order_id}"})}
+    body = {"orderId": order_id, "status": item["status"], "items": item.get("items", [])}
+    return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(body)}
+
+
+def totals(event, context):
+    """The function URL: every counter of the totals table, as JSON."""
+    counters = {item["metric"]: int(item["count"]) for item in totals_table.scan()["Items"]}
+    return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(counters)}
+
+
+def activity(event, context):
+    """Activity stream consumer: each Kinesis record is a JSON ``{"orderId", "action"}``."""
+    actions = {}
+    for record in event["Records"]:
+        entry = json.loads(base64.b64decode(record["kinesis"]["data"]))
+        actions[entry["action"]] = actions.get(entry["action"], 0) + 1
+    for action, seen in actions.items():
+        count(f"activity#{action}", seen)
+    print(f"activity: {json.dumps(actions, sort_keys=True)}")
+    return {"actions": actions}
+
+
+def sweep(event, context):
+    """Every minute (an EventBridge Scheduler schedule): how many orders are still waiting to ship."""
+    waiting = orders_table.query(
+        IndexName="byStatus",
+        KeyConditionExpression="#status = :placed",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":placed": "placed"},
+        Select="COUNT",
+    )["Count"]
+    count("sweep#runs")
+    print(f"sweep: {waiting} order(s) waiting to ship")
+    return {"waiting": waiting}
+
+
+def alert(event, context):
+    """Subscribed to fulfil's log group with the filter pattern ERROR: CloudWatch Logs sends the matching
+    lines gzipped and base64-encoded."""
+    data = json.loads(gzip.decompress(base64.b64decode(event["awslogs"]["data"])))
+    for log_event in data["logEvents"]:
+        print(f"alert from {data['logGroup']}: {log_event['message'].strip()}")
+    count("alerts#fulfil", len(data["logEvents"]))
+    return {"alerts": len(data["logEvents"])}
+
+
+def inbox(event, context):
+    """SES receipt rule action: an email to orders@ whose subject is ``Order: <item>, <item>...``."""
+    mail = event["Records"][0]["ses"]["mail"]
+    subject = mail["commonHeaders"].get("subject", "")
+    sender = mail["commonHeaders"]["from"][0]
+    if not subject.lower().startswith("order:"):
+        print(f"inbox: ignoring {subject!r} from {sender}")
+        return {"ignored": mail["messageId"]}
+    items = [item.strip() for item in subject.split(":", 1)[1].split(",") if item.strip()]
+    order = {"orderId": f"mail-{mail['messageId'][:12]}", "items": items}
+    lambda_client.invoke(FunctionName=os.environ["PLACE_FUNCTION"], InvocationType="Event", Payload=json.dumps(order))
+    ses_client.send_templated_email(
+        Source=os.environ["ORDERS_ADDRESS"],
+        Destination={"ToAddresses": [os.environ["TEAM_ADDRESS"]]},
+        Template=os.environ["CONFIRMATION_TEMPLATE"],
+        TemplateData=json.dumps({"orderId": order["orderId"], "sender": sender, "items": ", ".join(items)}),
+    )
+    print(f"inbox: order {order['orderId']} from {sender}: {', '.join(items)}")
+    return {"placed": order["orderId"]}
+
+
+def inspect(event, context):
+    """Photo uploads: Rekognition labels each photo, and the team is told by email."""
+    account = sts_client.get_caller_identity()["Account"]
+    for record in event["Records"]:
+        bucket = record["s3"]["bucket"]["name"]
+        key = unquote_plus(record["s3"]["object"]["key"])
+        image = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        labels = rekognition_client.detect_labels(Image={"Bytes": image}, MaxLabels=5, MinConfidence=50)["Labels"]
+        names = [label["Name"] for label in labels]
+        ses_client.send_email(
+            Source=os.environ["ORDERS_ADDRESS"],
+            Destination={"ToAddresses": [os.environ["TEAM_ADDRESS"]]},
+            Message={
+                "Subject": {"Data": f"Photo {key} inspected"},
+                "Body": {"Text": {"Data": f"s3://{bucket}/{key} (account {account}): {', '.join(names)}"}},
+            },
+        )
+        print(f"inspect: {key}: {', '.join(names)}")
+    return {"photos": len(event["Records"])}

@@ -9,7 +9,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
-from triggerfish.app import DEFAULT_DATA_DIR, DEFAULT_PORT, App, Settings
+from triggerfish.app import DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_SMTP_PORT, App, Settings
 from triggerfish.aws.auth import DEFAULT_CREDENTIALS
 from triggerfish.cli.output import err
 from triggerfish.runtime.pool import DEFAULT_KEEP_ALIVE
@@ -24,6 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--ephemeral", action="store_true", help="keep all state in memory")
     add_runtime_options(parser)
+    add_mail_options(parser)
     parser.add_argument("--concurrency", type=int, default=1000, help="account concurrency limit (default 1000)")
     parser.add_argument("--auth", action="store_true", help="verify SigV4 signatures (test/test always works)")
     parser.add_argument(
@@ -54,8 +55,43 @@ def add_runtime_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_mail_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``serve`` and ``up`` share about email (SES)."""
+    parser.add_argument(
+        "--smtp-port",
+        type=int,
+        default=DEFAULT_SMTP_PORT,
+        help=f"port of the SMTP listener that receives email for verified domains (default {DEFAULT_SMTP_PORT})",
+    )
+    parser.add_argument("--no-smtp", action="store_true", help="do not listen for email")
+    parser.add_argument(
+        "--ses-relay", type=_host_port, default=None, metavar="HOST:PORT", help="also hand every email SES sends to this SMTP server"
+    )
+    parser.add_argument(
+        "--ses-production",
+        action="store_true",
+        help="SES out of the sandbox: recipients need not be verified identities",
+    )
+
+
+def mail_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The Settings fields ``add_mail_options`` sets."""
+    return {
+        "smtp_port": None if args.no_smtp else args.smtp_port,
+        "ses_relay": args.ses_relay,
+        "ses_sandbox": not args.ses_production,
+    }
+
+
 def retry_base_delay(args: argparse.Namespace) -> float:
     return AWS_RETRY_BASE_DELAY if args.async_retry_delays == "aws" else LOCAL_RETRY_BASE_DELAY
+
+
+def _host_port(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {value!r}")
+    return value
 
 
 def _credential(value: str) -> tuple[str, str]:
@@ -75,6 +111,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         retry_base_delay=retry_base_delay(args),
         auth=args.auth,
         credentials={**DEFAULT_CREDENTIALS, **dict(args.credentials)},
+        **mail_settings(args),
     )
 
 
@@ -96,7 +133,10 @@ async def _serve(settings: Settings) -> int:
         await app.stop()
         return 1
     where = settings.data_dir.resolve() if settings.data_dir else "memory (ephemeral)"
-    err(f"triggerfish is ready: AWS endpoint {app.endpoint_url}, state in {where}")
+    for problem in app.problems:
+        err(f"triggerfish: {problem}")
+    smtp = f", SMTP {app.smtp_address}" if app.smtp_address else ""
+    err(f"triggerfish is ready: AWS endpoint {app.endpoint_url}{smtp}, state in {where}")
     await stop.wait()
     err("triggerfish: shutting down")
     await app.stop()

@@ -19,7 +19,7 @@ from triggerfish.cli.envfile import read_env_file
 from triggerfish.cli.logview import TerminalLogSink
 from triggerfish.cli.output import err, fail
 from triggerfish.cli.routes import api_ids, app_routes
-from triggerfish.cli.serve import add_runtime_options, retry_base_delay, run_loop
+from triggerfish.cli.serve import add_mail_options, add_runtime_options, mail_settings, retry_base_delay, run_loop
 from triggerfish.cli.summary import render_changes, render_summary
 from triggerfish.config.deploy.engine import DeployReport
 from triggerfish.config.errors import TemplateError
@@ -61,6 +61,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--env-file", type=Path, default=None, help="KEY=VALUE lines: set on every function and for ${env:...}"
     )
     add_runtime_options(parser)
+    add_mail_options(parser)
     parser.add_argument("--no-watch", action="store_true", help="do not reload on file changes")
     parser.set_defaults(run=run)
 
@@ -82,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         keep_alive=args.keep_alive,
         retry_base_delay=retry_base_delay(args),
+        **mail_settings(args),
     )
     load = functools.partial(
         load_definition,
@@ -135,6 +137,8 @@ class _Session:
         except OSError as exc:
             await self.app.stop()
             return fail(f"cannot start: {exc}")
+        for problem in self.app.problems:
+            err(f"triggerfish: {problem}")
         try:
             report = await self.live.deploy()
         except TriggerfishError as exc:
@@ -152,6 +156,7 @@ class _Session:
                 endpoint_url=self.app.endpoint_url,
                 http_url=self.http_url,
                 data_dir=str(self.settings.data_dir),
+                smtp_address=self.app.smtp_address,
                 seconds=time.perf_counter() - self.started,
                 routes=app_routes(report, self.app.rest_apis, self.app.http_apis, self.http_url),
                 paint=self.sink.paint,

@@ -41,7 +41,10 @@ def main(argv: list[str]) -> None:
             os.read(wake_r, 4096)
             _reap(control)
         if control.fileno() in readable:
-            data, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
+            try:
+                data, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
+            except OSError:
+                data, fds = b"", []  # the pool went away mid-message: as good as closed
             if not data:
                 os._exit(0)
             request = json.loads(data)
