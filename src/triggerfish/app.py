@@ -12,6 +12,8 @@ from pathlib import Path
 
 from triggerfish.aws.auth import DEFAULT_CREDENTIALS, Authenticator
 from triggerfish.aws.endpoint import AwsApp
+from triggerfish.aws.fallback import default_fallback
+from triggerfish.aws.internal import InternalApi, ses_routes
 from triggerfish.aws.providers.apigateway import ApiGatewayProvider
 from triggerfish.aws.providers.apigatewayv2 import ApiGatewayV2Provider
 from triggerfish.aws.providers.dynamodb import DynamoDBProvider
@@ -26,8 +28,6 @@ from triggerfish.aws.providers.ses import SesProvider
 from triggerfish.aws.providers.sesv2 import SesV2Provider
 from triggerfish.aws.providers.sns import SnsProvider
 from triggerfish.aws.providers.sqs import SqsProvider
-from triggerfish.aws.fallback import default_fallback
-from triggerfish.aws.internal import InternalApi, ses_routes
 from triggerfish.aws.server import EndpointApp, HttpServer
 from triggerfish.config.deploy.engine import Deployer
 from triggerfish.config.deploy.resources import Services

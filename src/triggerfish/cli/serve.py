@@ -65,7 +65,11 @@ def add_mail_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-smtp", action="store_true", help="do not listen for email")
     parser.add_argument(
-        "--ses-relay", type=_host_port, default=None, metavar="HOST:PORT", help="also hand every email SES sends to this SMTP server"
+        "--ses-relay",
+        type=_host_port,
+        default=None,
+        metavar="HOST:PORT",
+        help="also hand every email SES sends to this SMTP server",
     )
     parser.add_argument(
         "--ses-production",

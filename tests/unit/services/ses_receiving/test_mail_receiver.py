@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ from triggerfish.services.ses.receiving.actions import Disposition
 from triggerfish.services.ses.receiving.codec import rule_from_wire
 from triggerfish.services.ses.receiving.receiver import INBOUND_KIND, MailReceiver
 from triggerfish.services.ses.receiving.rules import ReceiptRules
-from triggerfish.store.factory import open_store
 from triggerfish.store.interfaces import Store
 
 REGION = "us-east-1"
@@ -50,14 +48,6 @@ class World:
     @property
     def lambdas(self) -> Recorder:
         return self.targets["lambda"]
-
-
-@pytest.fixture
-async def store() -> AsyncIterator[Store]:
-    store = open_store(None)
-    await store.open()
-    yield store
-    await store.close()
 
 
 @pytest.fixture

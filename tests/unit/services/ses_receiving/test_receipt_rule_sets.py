@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from triggerfish.core.clock import VirtualClock
@@ -17,18 +15,9 @@ from triggerfish.services.ses.receiving.errors import (
 )
 from triggerfish.services.ses.receiving.models import ReceiptRule
 from triggerfish.services.ses.receiving.rules import ReceiptRules
-from triggerfish.store.factory import open_store
 from triggerfish.store.interfaces import Store
 
 REGION = "us-east-1"
-
-
-@pytest.fixture
-async def store() -> AsyncIterator[Store]:
-    store = open_store(None)
-    await store.open()
-    yield store
-    await store.close()
 
 
 @pytest.fixture

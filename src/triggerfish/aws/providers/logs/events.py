@@ -78,17 +78,7 @@ class EventOperations:
                 chain = self._sessions.begin(selection, start, position)
             else:
                 chain = self._sessions.resume(token, selection)
-        page = self._service.filter_log_events(
-            selection.region,
-            [selection.group],
-            streams=list(selection.streams) if selection.streams is not None else None,
-            stream_prefix=selection.prefix,
-            start=start,
-            end=end,
-            pattern=selection.pattern,
-            limit=limit,
-            token=token,
-        )
+        page = selection.page(self._service, start=start, end=end, limit=limit, token=token)
         next_token = page.next_token
         if chain is not None:
             next_token = self._sessions.answered(chain, page.events, page.next_token)

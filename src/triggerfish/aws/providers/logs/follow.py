@@ -37,7 +37,7 @@ from typing import TypeVar
 from triggerfish.core.patterns.logs_filter import compile_filter_pattern
 from triggerfish.services.logs import LogsService
 from triggerfish.services.logs.errors import bad_token
-from triggerfish.services.logs.models import OutputEvent
+from triggerfish.services.logs.models import EventPage, OutputEvent
 
 #: seconds after an answer during which the same selection asked again from the newest timestamp is a follower
 FOLLOW_WINDOW = 15.0
@@ -61,6 +61,28 @@ class Selection:
     pattern: str
     streams: tuple[str, ...] | None
     prefix: str | None
+
+    def page(
+        self,
+        service: LogsService,
+        *,
+        start: int | None,
+        end: int | None,
+        limit: int | None = None,
+        token: str | None = None,
+    ) -> EventPage:
+        """One FilterLogEvents page of what this selects between ``start`` and ``end``."""
+        return service.filter_log_events(
+            self.region,
+            [self.group],
+            streams=list(self.streams) if self.streams is not None else None,
+            stream_prefix=self.prefix,
+            start=start,
+            end=end,
+            pattern=self.pattern,
+            limit=limit,
+            token=token,
+        )
 
     def selects(self, event: OutputEvent, start: int | None, end: int | None) -> bool:
         if self.streams is not None and event.stream not in self.streams:
@@ -195,16 +217,7 @@ class LivePoll:
         found: list[OutputEvent] = []
         token: str | None = None
         while True:
-            page = self._service.filter_log_events(
-                selection.region,
-                [selection.group],
-                streams=list(selection.streams) if selection.streams is not None else None,
-                stream_prefix=selection.prefix,
-                start=start,
-                end=end,
-                pattern=selection.pattern,
-                token=token,
-            )
+            page = selection.page(self._service, start=start, end=end, token=token)
             found.extend(event for event in page.events if event.position > after)
             token = page.next_token
             if token is None:
