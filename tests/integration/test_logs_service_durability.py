@@ -38,6 +38,7 @@ async def test_everything_comes_back_after_a_restart(tmp_path: Path) -> None:
     await store.open()
     logs = LogsService(store, clock, _deliveries(), WorkTracker())
     await logs.start()
+    await logs.ready()
     await logs.create_log_group(REGION, "app", tags={"team": "a"})
     await logs.put_retention_policy(REGION, "app", 30)
     await logs.create_log_stream(REGION, "app", "s1")
@@ -59,6 +60,7 @@ async def test_everything_comes_back_after_a_restart(tmp_path: Path) -> None:
     await store.open()
     logs = LogsService(store, clock, _deliveries(), WorkTracker())
     await logs.start()
+    await logs.ready()
     try:
         group = logs.log_group(REGION, "app")
         assert (group.retention_days, dict(group.tags), group.stored_bytes) == (30, {"team": "a"}, 11)
@@ -86,6 +88,7 @@ async def test_a_deleted_group_stays_deleted(tmp_path: Path) -> None:
     await store.open()
     logs = LogsService(store, clock, _deliveries(), WorkTracker())
     await logs.start()
+    await logs.ready()
     await logs.create_log_group(REGION, "app")
     await logs.create_log_stream(REGION, "app", "s")
     await logs.put_log_events(REGION, "app", "s", [(round(clock.now() * 1000), "x")])
@@ -97,8 +100,36 @@ async def test_a_deleted_group_stays_deleted(tmp_path: Path) -> None:
     await store.open()
     logs = LogsService(store, clock, _deliveries(), WorkTracker())
     await logs.start()
+    await logs.ready()
     try:
         assert logs.describe_log_groups(REGION) == []
     finally:
         await logs.close()
         await store.close()
+
+
+async def test_stored_events_load_after_start_and_new_output_is_kept_beside_them(tmp_path: Path) -> None:
+    clock = VirtualClock()
+    now = round(clock.now() * 1000)
+    store = open_store(tmp_path / "data")
+    await store.open()
+    logs = LogsService(store, clock, DeliveryRegistry(), WorkTracker())
+    await logs.start()
+    await logs.create_log_group(REGION, "/busy")
+    await logs.create_log_stream(REGION, "/busy", "s")
+    await logs.put_log_events(REGION, "/busy", "s", [(now - 10_000 + n, f"old {n}") for n in range(500)])
+    await logs.close()
+    await store.close()
+
+    store = open_store(tmp_path / "data")
+    await store.open()
+    logs = LogsService(store, clock, DeliveryRegistry(), WorkTracker())
+    await logs.start()
+    # start returns with the groups known: an event written before the stored ones are read is kept too
+    assert [group.name for group in logs.describe_log_groups(REGION)] == ["/busy"]
+    await logs.put_log_events(REGION, "/busy", "s", [(now - 20_000, "older than all")])
+    await logs.ready()
+    page = logs.filter_log_events(REGION, ["/busy"], limit=10_000)
+    assert [event.message for event in page.events] == ["older than all", *(f"old {n}" for n in range(500))]
+    await logs.close()
+    await store.close()

@@ -88,6 +88,7 @@ class GroupRegistry:
         self._log = log
         self.account = account
         self._groups: dict[tuple[str, str], LiveGroup] = {}
+        self._unloaded: list[tuple[str, LiveGroup, LiveStream, int]] = []
 
     # --- lookup ---------------------------------------------------------------------------------
 
@@ -161,6 +162,7 @@ class GroupRegistry:
     # --- loading after a restart ---------------------------------------------------------------------
 
     async def load(self) -> None:
+        """Groups, streams and filters; their events are left to :meth:`load_events`."""
         for document in await self._documents.list(GROUP_KIND):
             account, _, region = document.scope.partition("/")
             if account != self.account:
@@ -189,7 +191,8 @@ class GroupRegistry:
             arn = stream_arn(region, account, group, name)
             stream = LiveStream(name, arn, int(body["created"]), int(body["floor"]))
             live.streams[name] = stream
-            await self._load_events(region, live, stream)
+            # what is stored now; anything written after start is in the index already
+            self._unloaded.append((region, live, stream, live.last_position))
         for document in await self._documents.list(FILTER_KIND):
             account, _, region = document.scope.partition("/")
             group, _, name = document.name.partition(":")
@@ -207,12 +210,21 @@ class GroupRegistry:
                 created=int(body["created"]),
             )
 
-    async def _load_events(self, region: str, live: LiveGroup, stream: LiveStream) -> None:
+    async def load_events(self) -> None:
+        """The stored events of every stream :meth:`load` found. New events may arrive meanwhile: a stored
+        event goes into the index by its key, wherever that falls."""
+        unloaded, self._unloaded = self._unloaded, []
+        for region, live, stream, ceiling in unloaded:
+            await self._load_events(region, live, stream, ceiling)
+
+    async def _load_events(self, region: str, live: LiveGroup, stream: LiveStream, ceiling: int) -> None:
         key = store_stream(region, live.name)
         after: int | None = stream.floor
         while True:
             records = await self._log.read(key, stream.name, after=after, limit=_LOAD_CHUNK)
             for record in records:
+                if record.position > ceiling:
+                    return
                 timestamp = round(record.arrival * 1000)
                 stream.events.add(
                     OutputEvent(

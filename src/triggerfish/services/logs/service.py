@@ -10,6 +10,7 @@ group delivers the events it matches, as tracked background work.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import replace
@@ -69,14 +70,30 @@ class LogsService:
         self.retention = RetentionKeeper(self.registry, store.streams, clock)
         self._listeners: dict[tuple[str, str], list[Listener]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._loading: asyncio.Task[None] | None = None
         #: where the runtime sends function output
         self.sink: LogSink = FunctionLogSink(self._ingest_function_output)
 
     async def start(self) -> None:
+        """Groups, streams and filters load before this returns; their stored events load in the background
+        (a day of function output is a second's reading), and readers wait for them with :meth:`ready`."""
         await self.registry.load()
+        self._loading = asyncio.get_running_loop().create_task(self._load_events())
+
+    async def _load_events(self) -> None:
+        await self.registry.load_events()
         self.retention.start()
 
+    async def ready(self) -> None:
+        """Once every stored event is in the index (at once after that)."""
+        if self._loading is not None and not self._loading.done():
+            await asyncio.shield(self._loading)
+
     async def close(self) -> None:
+        if self._loading is not None and not self._loading.done():
+            self._loading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loading
         await self.retention.close()
         # background writes were promised to the store: let them land
         while self._tasks:

@@ -53,6 +53,7 @@ async def logs(
 ) -> AsyncIterator[LogsService]:
     service = LogsService(store, clock, deliveries, tracker)
     await service.start()
+    await service.ready()
     yield service
     await service.close()
 

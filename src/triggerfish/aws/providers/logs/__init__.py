@@ -36,6 +36,7 @@ class LogsProvider:
         long_poll: float = LONG_POLL,
         session_limit: float = SESSION_LIMIT,
     ) -> None:
+        self._service = service
         sessions = FollowSessions(now)
         self._table: dict[str, Operation] = {
             **GroupOperations(service).table(),
@@ -52,6 +53,8 @@ class LogsProvider:
         return REQUEST_LIMIT
 
     async def call(self, call: Call) -> Reply:
+        # stored events load in the background after a restart: every answer sees all of them
+        await self._service.ready()
         return await self._table[call.operation](call)
 
 
