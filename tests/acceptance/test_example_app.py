@@ -154,6 +154,11 @@ def test_an_email_to_the_orders_address_places_an_order(up: UpProcess) -> None:
     raw = s3.get_object(Bucket="orders-dev-uploads", Key=keys[-1])["Body"].read()
     assert b"Subject: Order: kettle, tray" in raw
 
+    # a message without a From header: the handler falls back on the envelope sender (mail.source)
+    with smtplib.SMTP("127.0.0.1", up.smtp_port, timeout=30) as smtp:
+        smtp.sendmail("bob@customer.example.net", ["orders@orders.example.com"], "Subject: Order: rope\r\n\r\nhi")
+    up.wait_seen(r"inbox\s+│ inbox: order mail-\w+ from bob@customer\.example\.net: rope")
+
     # mail for a domain that is not a verified identity is refused at RCPT TO
     with smtplib.SMTP("127.0.0.1", up.smtp_port, timeout=30) as smtp, pytest.raises(smtplib.SMTPRecipientsRefused):
         smtp.sendmail("ann@customer.example.net", ["someone@unverified.example.org"], "Subject: hi\r\n\r\nhi")

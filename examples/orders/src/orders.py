@@ -296,7 +296,7 @@ def inbox(event, context):
     """SES receipt rule action: an email to orders@ whose subject is ``Order: <item>, <item>...``."""
     mail = event["Records"][0]["ses"]["mail"]
     subject = mail["commonHeaders"].get("subject", "")
-    sender = mail["commonHeaders"]["from"][0]
+    sender = (mail["commonHeaders"].get("from") or [mail["source"]])[0]  # no From header: the envelope sender
     if not subject.lower().startswith("order:"):
         print(f"inbox: ignoring {subject!r} from {sender}")
         return {"ignored": mail["messageId"]}
