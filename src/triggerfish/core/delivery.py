@@ -37,6 +37,8 @@ class Delivery:
     deduplication_id: str | None = None
     #: S3 targets: the key of the object the body is written to (ESM on-failure destinations)
     object_key: str | None = None
+    #: S3 targets: the object's exact bytes, when they are not text (a received email); ``body`` is then ""
+    data: bytes | None = None
 
 
 class DeliveryFailed(Exception):

@@ -31,7 +31,8 @@ class S3Deliverer:
             raise DeliveryFailed(f"the bucket {arn} does not exist")
         if not delivery.object_key:
             raise DeliveryFailed(f"a delivery to the bucket {arn} needs an object key")
-        put = PutInput(bucket=name, key=delivery.object_key, body=delivery.body.encode())
+        content = delivery.data if delivery.data is not None else delivery.body.encode()
+        put = PutInput(bucket=name, key=delivery.object_key, body=content)
         try:
             await put_object(self._service, put, RequestInfo(request_id()))
         except TriggerfishError as exc:

@@ -147,8 +147,10 @@ async def test_s3_action_stores_the_message_and_add_header_is_seen_by_later_acti
     ((arn, delivery),) = world.targets["s3"].received
     assert arn == "arn:aws:s3:::mailbox"
     assert delivery.object_key == f"in/{outcome.message_id}"
-    assert delivery.body.startswith("X-Routed: yes\r\nReturn-Path: <a@sender.org>\r\nReceived: from ")
-    assert delivery.body.endswith(RAW.decode())
+    # the raw message byte for byte, with the headers SES adds on top
+    assert delivery.data is not None
+    assert delivery.data.startswith(b"X-Routed: yes\r\nReturn-Path: <a@sender.org>\r\nReceived: from ")
+    assert delivery.data.endswith(RAW)
     (note,) = world.targets["sns"].bodies()
     action = note["receipt"]["action"]
     assert action == {"type": "S3", "topicArn": TOPIC, "bucketName": "mailbox", "objectKey": delivery.object_key}
@@ -198,3 +200,11 @@ async def test_accepted_messages_are_processed_after_a_restart(store: Store) -> 
     ((_, delivery),) = second.lambdas.received
     assert json.loads(delivery.body)["Records"][0]["ses"]["mail"]["messageId"] == mid
     assert await store.documents.list(INBOUND_KIND) == []
+
+
+async def test_s3_action_keeps_a_message_that_is_not_utf8_byte_for_byte(world: World) -> None:
+    await world.rule(Name="r", Actions=[{"S3Action": {"BucketName": "mailbox"}}])
+    latin1 = b"From: a@sender.org\r\nSubject: caf\xe9\r\nContent-Type: text/plain; charset=latin-1\r\n\r\nna\xefve\r\n"
+    await world.receiver.receive(REGION, "a@sender.org", ["info@example.com"], latin1)
+    ((_, delivery),) = world.targets["s3"].received
+    assert delivery.data is not None and delivery.data.endswith(latin1)

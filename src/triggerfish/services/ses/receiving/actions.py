@@ -87,9 +87,9 @@ class ActionRunner:
         match action:
             case S3Action():
                 key = (action.object_key_prefix or "") + piece.id
-                # Delivery bodies are text: a message that is not UTF-8 is stored with replacement characters.
-                body = piece.raw.decode("utf-8", errors="replace")
-                await self._deliveries.deliver(f"arn:aws:s3:::{action.bucket_name}", Delivery(body, object_key=key))
+                # the raw message, byte for byte (mail need not be UTF-8)
+                stored = Delivery("", object_key=key, data=piece.raw)
+                await self._deliveries.deliver(f"arn:aws:s3:::{action.bucket_name}", stored)
                 shape = {"type": "S3", "topicArn": action.topic_arn, "bucketName": action.bucket_name, "objectKey": key}
                 await self._notify(piece, recipients, action.topic_arn, shape)
             case SnsAction():
