@@ -167,6 +167,11 @@ class Cloud:
     def endpoint_url(self) -> str | None:
         return self.app.endpoint_url
 
+    @property
+    def smtp_port(self) -> int | None:
+        """Where email for verified domains is received (SES receipt rules); None without a listener."""
+        return self.app.smtp.port if self.app.smtp is not None else None
+
     # -- lifecycle -----------------------------------------------------------------------------
 
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 300.0) -> T:
@@ -236,15 +241,18 @@ def local(
     data_dir: str | Path | None = None,
     virtual_clock: bool = False,
     port: int | None = 0,
+    smtp_port: int | None = 0,
     sink: LogSink | None = None,
     **settings: Any,
 ) -> Iterator[Cloud]:
     """An in-process cloud: state in memory unless ``data_dir`` is given, the AWS endpoint on a free
-    port (``port=None`` for none), and optionally a virtual clock that moves only when advanced."""
+    port (``port=None`` for none), email received on another (``smtp_port``, ``None`` for none), and
+    optionally a virtual clock that moves only when advanced."""
     options: Mapping[str, Any] = {
         "data_dir": Path(data_dir) if data_dir is not None else None,
         "virtual_clock": virtual_clock,
         "port": port,
+        "smtp_port": smtp_port,
         **settings,
     }
     cloud = Cloud(Settings(**options), sink=sink)
