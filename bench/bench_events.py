@@ -29,13 +29,10 @@ with the store a file in a temporary data directory and the real clock:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
 import json
 import math
-import shutil
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -43,10 +40,9 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import uvloop
 from botocore.config import Config
 
-from stats import MachineLoad, machine, percentile, print_table, run_folders, summary_ms, write_json
+from stats import percentile, print_table, run_benchmark, run_folders, summary_ms
 from triggerfish.app import App, Settings
 from triggerfish.core.delivery import Delivery
 from triggerfish.core.patterns import PatternIndex, compile_pattern
@@ -545,20 +541,15 @@ def _tables(report: dict[str, Any]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
-    parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
-    sizes = QUICK if args.quick else FULL
-    root = Path(tempfile.mkdtemp(prefix="triggerfish-bench-events-"))
-    load = MachineLoad().start()
-    try:
-        report = uvloop.run(run(sizes, root))
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    _tables(report)
-    report = {"machine": machine("uvloop"), "load": load.stop(), "quick": args.quick, "aims": AIMS, **report}
-    print(f"\nwrote {write_json(args.out, report)}")
+    run_benchmark(
+        argv,
+        description=__doc__,
+        out=RESULTS,
+        name="events",
+        run=lambda quick, root: run(QUICK if quick else FULL, root),
+        tables=_tables,
+        extra={"aims": AIMS},
+    )
 
 
 if __name__ == "__main__":

@@ -14,18 +14,13 @@ concurrently; the time runs from the first put until the function has been hande
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import shutil
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import uvloop
-
-from stats import MachineLoad, machine, print_table, run_folders, write_json
+from stats import print_table, run_benchmark, run_folders
 from triggerfish.app import App, Settings
 from triggerfish.services.kinesis.records import PutEntry
 from triggerfish.services.lambda_.records import Invocation
@@ -145,20 +140,14 @@ def _tables(report: dict[str, Any]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
-    parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
-    records = 4_000 if args.quick else 100_000
-    root = Path(tempfile.mkdtemp(prefix="triggerfish-bench-kinesis-"))
-    load = MachineLoad().start()
-    try:
-        report = uvloop.run(run(records, root))
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    _tables(report)
-    report = {"machine": machine("uvloop"), "load": load.stop(), "quick": args.quick, **report}
-    print(f"\nwrote {write_json(args.out, report)}")
+    run_benchmark(
+        argv,
+        description=__doc__,
+        out=RESULTS,
+        name="kinesis",
+        run=lambda quick, root: run(4_000 if quick else 100_000, root),
+        tables=_tables,
+    )
 
 
 if __name__ == "__main__":

@@ -20,12 +20,9 @@ handler or a test would.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
-import shutil
 import smtplib
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -33,10 +30,9 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import uvloop
 from botocore.config import Config
 
-from stats import machine, print_table, run_folders, summary_ms, write_json
+from stats import print_table, run_benchmark, run_folders, summary_ms
 from triggerfish.app import App, Settings
 from triggerfish.runtime.logs import NullSink
 from triggerfish.services.lambda_.records import Invocation
@@ -299,7 +295,7 @@ async def run(count: int, root: Path) -> dict[str, Any]:
         ("async Invoke", found["async Invoke"]),
         ("SMTP through a receipt rule", found["SMTP through a receipt rule"]),
     )
-    return {"cases": cases}
+    return {"count": count, "cases": cases}
 
 
 def _tables(report: dict[str, Any]) -> None:
@@ -319,21 +315,14 @@ def _tables(report: dict[str, Any]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
-    parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
-    count = 30 if args.quick else 300
-    root = Path(tempfile.mkdtemp(prefix="triggerfish-bench-logs-"))
-    try:
-        report = uvloop.run(run(count, root))
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    report["machine"] = machine("uvloop")
-    report["count"] = count
-    report["quick"] = args.quick
-    _tables(report)
-    print(f"written to {write_json(args.out, report)}")
+    run_benchmark(
+        argv,
+        description=__doc__,
+        out=RESULTS,
+        name="logs",
+        run=lambda quick, root: run(30 if quick else 300, root),
+        tables=_tables,
+    )
 
 
 if __name__ == "__main__":

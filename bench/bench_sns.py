@@ -14,18 +14,13 @@ concurrently, one message each call:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import uvloop
-
-from stats import MachineLoad, machine, print_table, run_folders, write_json
+from stats import print_table, run_benchmark, run_folders
 from triggerfish.app import App, Settings
 from triggerfish.core.delivery import Delivery, MessageAttribute
 from triggerfish.core.scope import Location
@@ -157,19 +152,14 @@ def _tables(report: dict[str, Any]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
-    parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
-    root = Path(tempfile.mkdtemp(prefix="triggerfish-bench-sns-"))
-    load = MachineLoad().start()
-    try:
-        report = uvloop.run(run(200 if args.quick else 5000, root))
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    _tables(report)
-    report = {"machine": machine("uvloop"), "load": load.stop(), "quick": args.quick, **report}
-    print(f"\nwrote {write_json(args.out, report)}")
+    run_benchmark(
+        argv,
+        description=__doc__,
+        out=RESULTS,
+        name="sns",
+        run=lambda quick, root: run(200 if quick else 5000, root),
+        tables=_tables,
+    )
 
 
 if __name__ == "__main__":

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
 import json
 import math
 import os
 import platform
+import shutil
 import sqlite3
 import statistics
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+import uvloop
 
 RESULTS_DIR = Path(__file__).parent / "results"
 
@@ -259,3 +264,31 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(item) for item in value]
     return value
+
+
+def run_benchmark(
+    argv: Sequence[str] | None,
+    *,
+    description: str | None,
+    out: Path,
+    name: str,
+    run: Callable[[bool, Path], Coroutine[Any, Any, dict[str, Any]]],
+    tables: Callable[[dict[str, Any]], None],
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """The command line every service benchmark shares: ``--quick`` and ``--out``; ``run(quick, folder)``
+    on uvloop in a temporary folder, with the machine's load measured around it; the tables printed and
+    the report written with the machine, the load, ``quick`` and ``extra`` (the aims) in front."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
+    parser.add_argument("--out", type=Path, default=out)
+    args = parser.parse_args(argv)
+    root = Path(tempfile.mkdtemp(prefix=f"triggerfish-bench-{name}-"))
+    load = MachineLoad().start()
+    try:
+        report = uvloop.run(run(args.quick, root))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    tables(report)
+    report = {"machine": machine("uvloop"), "load": load.stop(), "quick": args.quick, **(extra or {}), **report}
+    print(f"\nwrote {write_json(args.out, report)}")
