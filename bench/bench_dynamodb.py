@@ -27,16 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
+from local_cloud import add_function, client
 from stats import print_table, run_benchmark, run_folders, take_turns
 from triggerfish.app import App, Settings
 
 RESULTS = Path(__file__).parent / "results" / "dynamodb.json"
-REGION = "us-east-1"
 SCOPE = "000000000000/us-east-1"
-HANDLER = "def handler(event, context):\n    return None\n"
 AIMS = {"stream_latency_p50_ms": 10.0}
 PRODUCERS = 8
 PARTITIONS = 100
@@ -46,18 +42,6 @@ async def _cloud(folder: Path) -> App:
     app = App(Settings(data_dir=folder / "data", port=0))
     await app.start()
     return app
-
-
-def _client(app: App, service: str) -> Any:
-    assert app.endpoint_url is not None
-    return boto3.client(
-        service,
-        endpoint_url=app.endpoint_url,
-        region_name=REGION,
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
 
 
 def _item(number: int) -> dict[str, Any]:
@@ -191,13 +175,10 @@ async def stream_latency(folder: Path, samples: int) -> dict[str, Any]:
 
 
 async def _stream_latency(app: App, folder: Path, samples: int) -> dict[str, Any]:
-    code = folder / "code"
-    code.mkdir()
-    (code / "noop.py").write_text(HANDLER)
-    await app.lambda_.create_function("noop", handler="noop.handler", code_dir=code, timeout=30)
+    await add_function(app, folder)
     starts: asyncio.Queue[float] = asyncio.Queue()
     app.lambda_.invoker.add_listener(lambda invocation: starts.put_nowait(invocation.started_at))
-    dynamodb, lambda_client = _client(app, "dynamodb"), _client(app, "lambda")
+    dynamodb, lambda_client = client(app, "dynamodb"), client(app, "lambda")
     table = await asyncio.to_thread(
         dynamodb.create_table,
         TableName="changes",

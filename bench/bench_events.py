@@ -39,9 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
+from local_cloud import add_function, client
 from stats import percentile, print_table, run_benchmark, run_folders, summary_ms
 from triggerfish.app import App, Settings
 from triggerfish.core.delivery import Delivery
@@ -54,7 +52,6 @@ RESULTS = Path(__file__).parent / "results" / "events.json"
 HERE = Location()
 ACCOUNT, REGION = HERE.account, HERE.region
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/bench"
-HANDLER = "def handler(event, context):\n    return None\n"
 AIMS = {"latency_p50_ms": 5.0, "lateness_p50_ms": 2.0, "lateness_p99_ms": 10.0}
 QUEUES = 20
 FANOUT_RULES = 1000
@@ -69,14 +66,6 @@ async def _cloud(folder: Path, *, port: int | None = None) -> App:
     app = App(Settings(data_dir=folder / "data", port=port))
     await app.start()
     return app
-
-
-async def _noop_function(app: App, folder: Path) -> str:
-    code = folder / "code"
-    code.mkdir(exist_ok=True)
-    (code / "noop.py").write_text(HANDLER)
-    config = await app.lambda_.create_function("noop", handler="noop.handler", code_dir=code, timeout=30)
-    return config.arn
 
 
 class RecordingDeliverer:
@@ -125,7 +114,7 @@ async def trigger_latency(folder: Path, samples: int) -> dict[str, Any]:
 
 
 async def _trigger_latency(app: App, folder: Path, samples: int) -> dict[str, Any]:
-    arn = await _noop_function(app, folder)
+    arn = (await add_function(app, folder)).arn
     starts: asyncio.Queue[float] = asyncio.Queue()
     app.lambda_.invoker.add_listener(lambda invocation: starts.put_nowait(invocation.started_at))
     await app.events.create_event_bus("bench", scope=HERE)
@@ -145,16 +134,7 @@ async def _trigger_latency(app: App, folder: Path, samples: int) -> dict[str, An
         await app.lambda_.invoke("noop", b'{"n": 1}', invocation_type="Event")
         return sent
 
-    assert app.endpoint_url is not None
-    options: dict[str, Any] = {
-        "endpoint_url": app.endpoint_url,
-        "region_name": REGION,
-        "aws_access_key_id": "bench",
-        "aws_secret_access_key": "bench",
-        "config": Config(retries={"total_max_attempts": 1}),
-    }
-    events_client = boto3.client("events", **options)
-    lambda_client = boto3.client("lambda", **options)
+    events_client, lambda_client = client(app, "events"), client(app, "lambda")
 
     def http_put_events() -> float:
         sent = time.time()

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from local_cloud import add_function
 from stats import print_table, run_benchmark, run_folders
 from triggerfish.app import App, Settings
 from triggerfish.services.kinesis.records import PutEntry
@@ -28,7 +29,6 @@ from triggerfish.services.sqs.models import OutgoingMessage
 
 RESULTS = Path(__file__).parent / "results" / "kinesis.json"
 SCOPE = "000000000000/us-east-1"
-HANDLER = "def handler(event, context):\n    return None\n"
 PRODUCERS = 8
 SHARDS = 4
 BATCH = 100
@@ -37,10 +37,7 @@ BATCH = 100
 async def _cloud(folder: Path) -> App:
     app = App(Settings(data_dir=folder / "data", port=None))
     await app.start()
-    code = folder / "code"
-    code.mkdir(exist_ok=True)
-    (code / "noop.py").write_text(HANDLER)
-    await app.lambda_.create_function("noop", handler="noop.handler", code_dir=code, timeout=30)
+    await add_function(app, folder)
     return app
 
 

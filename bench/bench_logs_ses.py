@@ -29,9 +29,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
+from local_cloud import add_function, client
 from stats import print_table, run_benchmark, run_folders, summary_ms
 from triggerfish.app import App, Settings
 from triggerfish.runtime.logs import NullSink
@@ -46,22 +44,8 @@ HANDLER = "def handler(event, context):\n    for n in range(5):\n        print('
 async def _cloud(folder: Path, *, smtp: bool = False) -> App:
     app = App(Settings(data_dir=folder / "data", port=0, smtp_port=0 if smtp else None))
     await app.start()
-    code = folder / "code"
-    code.mkdir(exist_ok=True)
-    (code / "printer.py").write_text(HANDLER)
-    await app.lambda_.create_function("printer", handler="printer.handler", code_dir=code, timeout=30)
+    await add_function(app, folder, "printer", HANDLER)
     return app
-
-
-def _client(app: App, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=app.endpoint_url,
-        region_name=REGION,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 0}, read_timeout=60),
-    )
 
 
 def _timed(call: Callable[[], object], count: int) -> list[float]:
@@ -94,7 +78,7 @@ async def invokes(folder: Path, count: int, *, capture: bool) -> dict[str, Any]:
 async def live_logs(folder: Path, count: int) -> dict[str, Any]:
     app = await _cloud(folder)
     try:
-        logs = _client(app, "logs")
+        logs = client(app, "logs")
         await asyncio.to_thread(logs.create_log_group, logGroupName="bench")
         await asyncio.to_thread(logs.create_log_stream, logGroupName="bench", logStreamName="s")
         seen: dict[str, float] = {}
@@ -102,7 +86,7 @@ async def live_logs(folder: Path, count: int) -> dict[str, Any]:
 
         def follow() -> None:
             # the calls `aws logs tail --follow` makes: the same query again, then the tokens it is given
-            follower = _client(app, "logs")
+            follower = client(app, "logs")
             query: dict[str, Any] = {"logGroupName": "bench", "interleaved": True, "startTime": 0}
             while not stop.is_set():
                 answer = follower.filter_log_events(**query)
@@ -145,13 +129,13 @@ async def live_logs(folder: Path, count: int) -> dict[str, Any]:
 async def sqs_long_poll(folder: Path, count: int) -> dict[str, Any]:
     app = await _cloud(folder)
     try:
-        sqs = _client(app, "sqs")
+        sqs = client(app, "sqs")
         url = (await asyncio.to_thread(sqs.create_queue, QueueName="bench"))["QueueUrl"]
         seen: dict[str, float] = {}
         stop = threading.Event()
 
         def receive() -> None:
-            receiver = _client(app, "sqs")
+            receiver = client(app, "sqs")
             while not stop.is_set():
                 for message in receiver.receive_message(QueueUrl=url, WaitTimeSeconds=20).get("Messages", []):
                     seen.setdefault(message["Body"], time.perf_counter())
@@ -184,7 +168,7 @@ async def endpoint_calls(folder: Path, count: int) -> dict[str, dict[str, Any]]:
     """SES SendEmail and SQS SendMessage; STS (moto) GetCallerIdentity and SQS GetQueueUrl."""
     app = await _cloud(folder)
     try:
-        ses, sqs, sts = _client(app, "ses"), _client(app, "sqs"), _client(app, "sts")
+        ses, sqs, sts = client(app, "ses"), client(app, "sqs"), client(app, "sts")
 
         def measure() -> dict[str, dict[str, Any]]:
             ses.verify_domain_identity(Domain="example.com")

@@ -27,15 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
+from local_cloud import add_function, client
 from stats import print_table, run_benchmark, run_folders, take_turns
 from triggerfish.app import App, Settings
 
 RESULTS = Path(__file__).parent / "results" / "s3.json"
-REGION = "us-east-1"
-HANDLER = "def handler(event, context):\n    return None\n"
 AIMS = {"latency_p50_ms": 10.0}
 MB = 1024 * 1024
 
@@ -44,18 +40,6 @@ async def _cloud(folder: Path) -> App:
     app = App(Settings(data_dir=folder / "data", port=0))
     await app.start()
     return app
-
-
-def _client(app: App, service: str) -> Any:
-    assert app.endpoint_url is not None
-    return boto3.client(
-        service,
-        endpoint_url=app.endpoint_url,
-        region_name=REGION,
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",
-        config=Config(retries={"total_max_attempts": 1}, s3={"addressing_style": "path"}),
-    )
 
 
 # -- 1. upload -> handler start --------------------------------------------------------------------
@@ -70,13 +54,10 @@ async def upload_latency(folder: Path, samples: int) -> dict[str, Any]:
 
 
 async def _upload_latency(app: App, folder: Path, samples: int) -> dict[str, Any]:
-    code = folder / "code"
-    code.mkdir()
-    (code / "noop.py").write_text(HANDLER)
-    function = await app.lambda_.create_function("noop", handler="noop.handler", code_dir=code, timeout=30)
+    function = await add_function(app, folder)
     starts: asyncio.Queue[float] = asyncio.Queue()
     app.lambda_.invoker.add_listener(lambda invocation: starts.put_nowait(invocation.started_at))
-    s3, lambda_client = _client(app, "s3"), _client(app, "lambda")
+    s3, lambda_client = client(app, "s3", path_style=True), client(app, "lambda")
     await asyncio.to_thread(s3.create_bucket, Bucket="bench-uploads")
     rules = [{"Name": "prefix", "Value": "uploads/"}]
     configuration = {"LambdaFunctionArn": function.arn, "Events": ["s3:ObjectCreated:*"]}
@@ -170,7 +151,7 @@ def s3_objects(s3: Any, load: Load, body: bytes) -> dict[str, Any]:
 
 async def throughput(folder: Path, loads: Sequence[Load]) -> list[dict[str, Any]]:
     app = await _cloud(folder)
-    s3 = _client(app, "s3")
+    s3 = client(app, "s3", path_style=True)
     try:
         rows = []
         for load in loads:

@@ -23,6 +23,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from local_cloud import add_function
 from stats import machine, percentile, print_table, write_json
 from triggerfish.app import App, Settings
 from triggerfish.services.lambda_.records import Invocation
@@ -30,7 +31,6 @@ from triggerfish.services.sqs.models import OutgoingMessage
 
 RESULTS = Path(__file__).parent / "results" / "sqs.json"
 AIMS = {1: 1_000, 10: 10_000, 100: 30_000}
-HANDLER = "def handler(event, context):\n    return None\n"
 
 
 def raw_sqlite(messages: int, batch: int, folder: Path) -> float:
@@ -65,10 +65,7 @@ def raw_sqlite(messages: int, batch: int, folder: Path) -> float:
 async def _cloud(folder: Path) -> App:
     app = App(Settings(data_dir=folder / "data", port=None))
     await app.start()
-    code = folder / "code"
-    code.mkdir(exist_ok=True)
-    (code / "noop.py").write_text(HANDLER)
-    await app.lambda_.create_function("noop", handler="noop.handler", code_dir=code, timeout=30)
+    await add_function(app, folder)
     return app
 
 
