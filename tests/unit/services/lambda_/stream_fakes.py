@@ -8,8 +8,10 @@ import asyncio
 import base64
 import contextlib
 import json
+import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -25,7 +27,10 @@ from triggerfish.services.lambda_.mappings.models import EventSourceMapping, Map
 from triggerfish.services.lambda_.mappings.streams import StreamPoller
 from triggerfish.services.lambda_.models import FunctionConfig
 from triggerfish.services.lambda_.records import Invocation
-from triggerfish.store.interfaces import Document
+
+# the fakes shared with the SQS mapping tests live one folder up (the provider tests import them the same way)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from esm_fakes import FunctionFailed, MemoryDocuments, ok, settle
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
@@ -171,10 +176,6 @@ class FakeStream:
 # -- functions ------------------------------------------------------------------------------------
 
 
-class FunctionFailed(Exception):
-    """Raised by a fake handler: the invocation ends with a function error."""
-
-
 Handler = Callable[[dict[str, Any]], Awaitable[object]]
 
 
@@ -294,48 +295,7 @@ class FakeFunctions:
         self._listeners.append(callback)
 
 
-async def ok(event: dict[str, Any]) -> None:
-    return None
-
-
 # -- documents and deliveries -----------------------------------------------------------------------
-
-
-class MemoryDocuments:
-    """A ``DocumentStore`` in a dict (handed to a second poller to stand for a restart)."""
-
-    def __init__(self) -> None:
-        self.documents: dict[tuple[str, str, str], Document] = {}
-        self.writes = 0
-
-    async def put(
-        self, kind: str, scope: str, name: str, body: str, *, now: float, expected_revision: int | None = None
-    ) -> Document:
-        old = self.documents.get((kind, scope, name))
-        revision = old.revision + 1 if old else 1
-        document = Document(kind, scope, name, body, revision, old.created_at if old else now, now)
-        self.documents[(kind, scope, name)] = document
-        self.writes += 1
-        return document
-
-    async def get(self, kind: str, scope: str, name: str) -> Document | None:
-        return self.documents.get((kind, scope, name))
-
-    async def delete(self, kind: str, scope: str, name: str) -> bool:
-        return self.documents.pop((kind, scope, name), None) is not None
-
-    async def list(
-        self, kind: str, scope: str | None = None, *, after: str | None = None, limit: int | None = None
-    ) -> Sequence[Document]:
-        found = sorted(
-            (d for (k, s, _), d in self.documents.items() if k == kind and (scope is None or s == scope)),
-            key=lambda d: (d.scope, d.name),
-        )
-        return found[:limit] if limit is not None else found
-
-    def checkpoint(self, uuid: str, shard_id: str) -> dict[str, Any] | None:
-        document = self.documents.get(("lambda.esm-checkpoint", uuid, shard_id))
-        return None if document is None else dict(json.loads(document.body))
 
 
 class RecordingDeliverer:
@@ -356,21 +316,6 @@ class RecordingDeliverer:
 
 
 # -- settling and the rig -----------------------------------------------------------------------------
-
-
-async def settle(tracker: WorkTracker, clock: VirtualClock, rounds: int = 10_000) -> None:
-    """Run the loop until no work is in flight and nothing is due now (virtual time stands still)."""
-    quiet = 0
-    for _ in range(rounds):
-        due = tracker.next_due()
-        if tracker.in_flight == 0 and (due is None or due > clock.now()):
-            quiet += 1
-            if quiet > 3:
-                return
-        else:
-            quiet = 0
-        await asyncio.sleep(0)
-    raise AssertionError(f"did not settle: in flight {tracker.in_flight}, next due {tracker.next_due()}")
 
 
 def make_mapping(arn: str = KINESIS_ARN, **settings: Any) -> EventSourceMapping:
@@ -467,7 +412,8 @@ class Rig:
 
     def checkpoint(self, shard_id: str | None = None) -> dict[str, Any] | None:
         shard = shard_id or next(iter(self.stream.shards))
-        return self.documents.checkpoint(self.mapping.uuid, shard)
+        document = self.documents.documents.get(("lambda.esm-checkpoint", self.mapping.uuid, shard))
+        return None if document is None else dict(json.loads(document.body))
 
 
 def failing_on(*bad: str) -> Handler:
