@@ -4,23 +4,16 @@ identity policies and receipt filters are not offered (501)."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
-
 from triggerfish.aws.protocol import HttpRequest
 from triggerfish.aws.providers.base import BodyLimit, Call, Reply
 from triggerfish.aws.providers.ses.identities import IdentityOperations
 from triggerfish.aws.providers.ses.quota import QuotaOperations
+from triggerfish.aws.providers.ses.receipt_rules import table as receipt_rule_table
 from triggerfish.aws.providers.ses.sending import SendingOperations
 from triggerfish.aws.providers.ses.shapes import Operation
 from triggerfish.aws.providers.ses.templates import TemplateOperations
+from triggerfish.services.ses.receiving.rules import ReceiptRules
 from triggerfish.services.ses.service import SesService
-
-if TYPE_CHECKING:
-    from triggerfish.services.ses.receiving.rules import ReceiptRules
-
-RulesTable = Callable[["ReceiptRules"], Mapping[str, Operation]]
 
 # A raw message carries up to 10 MB (SendRawEmail); base64 makes that 13.4 MB and form encoding can
 # triple the "+", "/" and "=" characters, so allow a generous multiple.
@@ -36,10 +29,7 @@ class SesProvider:
             **QuotaOperations(service).table(),
         }
         if rules is not None:
-            # the receipt rule operations live beside us (receipt_rules.py); looked up by name so this
-            # module does not depend on receiving being present
-            table: RulesTable = importlib.import_module(f"{__name__}.receipt_rules").table
-            self._table.update(table(rules))
+            self._table.update(receipt_rule_table(rules))
 
     def operations(self) -> frozenset[str]:
         return frozenset(self._table)
