@@ -217,6 +217,36 @@ def test_send_simple_email_with_headers_and_attachment(v2: Any, verified: str, s
     assert message.text is not None and "see attached" in message.text
 
 
+@pytest.mark.parametrize(
+    ("subject", "header", "message"),
+    [
+        ("Two\nlines", "T-42", "The subject may not contain line breaks."),
+        (
+            "One line",
+            "T-42\r\nBcc: someone@example.org",
+            "1 validation error detected: Value 'T-42\r\nBcc: someone@example.org' at "
+            "'content.simple.headers.1.member.value' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern: [ -~]*",
+        ),
+    ],
+)
+def test_a_line_break_in_a_header_is_refused(v2: Any, verified: str, subject: str, header: str, message: str) -> None:
+    # a line break would let the caller write headers of its own into the message
+    with pytest.raises(ClientError) as excinfo:
+        v2.send_email(
+            FromEmailAddress=f"from@{verified}",
+            Destination={"ToAddresses": [f"to@{verified}"]},
+            Content={
+                "Simple": {
+                    "Subject": {"Data": subject},
+                    "Body": {"Text": {"Data": "hi"}},
+                    "Headers": [{"Name": "X-Ticket", "Value": header}],
+                }
+            },
+        )
+    assert _error(excinfo) == ("BadRequestException", message, 400)
+
+
 def test_send_raw_email(v2: Any, verified: str, ses: SesService) -> None:
     raw = (
         f"From: raw@{verified}\r\nTo: dest@{verified}\r\nSubject: Raw one\r\n"

@@ -64,11 +64,11 @@ def build(
     if cc:
         message["Cc"] = ", ".join(cc)
     message["Message-ID"] = message_id_header(message_id, region)
-    message["Subject"] = _one_line(subject or "")
+    message["Subject"] = one_line(subject or "")
     if return_path:
         message["Return-Path"] = return_path
     message["MIME-Version"] = "1.0"
-    _set_body(message, text, html)
+    set_body(message, text, html)
     return message.as_bytes()
 
 
@@ -76,27 +76,28 @@ def preview(*, subject: str | None, text: str | None, html: str | None, timestam
     """A rendered template as TestRenderTemplate shows it: the MIME text, without sender or recipients."""
     message = EmailMessage(policy=_POLICY)
     message["Date"] = format_datetime(datetime.fromtimestamp(timestamp, UTC))
-    message["Subject"] = _one_line(subject or "")
+    message["Subject"] = one_line(subject or "")
     message["MIME-Version"] = "1.0"
-    _set_body(message, text, html)
+    set_body(message, text, html)
     return message.as_string()
 
 
-def _one_line(subject: str) -> str:
+def one_line(subject: str) -> str:
     """A subject is one header line: a line break in it is refused rather than let a caller add headers."""
     if "\r" in subject or "\n" in subject:
         raise InvalidParameterValue("The subject may not contain line breaks.")
     return subject
 
 
-def _set_body(message: EmailMessage, text: str | None, html: str | None) -> None:
+def set_body(message: EmailMessage, text: str | None, html: str | None, charset: str = "utf-8") -> None:
+    """The text and HTML bodies, as ``multipart/alternative`` when there are both."""
     if text is not None and html is not None:
-        message.set_content(text, charset="utf-8")
-        message.add_alternative(html, subtype="html", charset="utf-8")
+        message.set_content(text, charset=charset)
+        message.add_alternative(html, subtype="html", charset=charset)
     elif html is not None:
-        message.set_content(html, subtype="html", charset="utf-8")
+        message.set_content(html, subtype="html", charset=charset)
     else:
-        message.set_content(text or "", charset="utf-8")
+        message.set_content(text or "", charset=charset)
 
 
 def parse(raw: bytes) -> RawParts:

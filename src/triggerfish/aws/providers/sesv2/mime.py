@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from typing import Any
 
+from triggerfish.services.ses.mime import one_line, set_body
 from triggerfish.services.ses.models import OutgoingMessage
 
 
@@ -26,18 +27,12 @@ def compose(
         mime["Cc"] = ", ".join(message.cc)
     if message.reply_to:
         mime["Reply-To"] = ", ".join(message.reply_to)
-    mime["Subject"] = message.subject or ""
+    mime["Subject"] = one_line(message.subject or "")
     mime["MIME-Version"] = "1.0"
     for name, value in headers:
-        mime[name] = value
-    charset = message.charset or "utf-8"
-    if message.text is not None:
-        mime.set_content(message.text, charset=charset)
-    if message.html is not None:
-        if message.text is None:
-            mime.set_content(message.html, subtype="html", charset=charset)
-        else:
-            mime.add_alternative(message.html, subtype="html", charset=charset)
+        mime[name] = value  # one line: the model allows only [ -~]* in a header value
+    if message.text is not None or message.html is not None:
+        set_body(mime, message.text, message.html, message.charset or "utf-8")
     for attachment in attachments:
         _attach(mime, attachment)
     return mime.as_bytes()
