@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
 
 from triggerfish.app import App, Settings
 from triggerfish.cli.envfile import read_env_file
 from triggerfish.cli.output import err, fail
-from triggerfish.cli.remote import DEFAULT_ENDPOINT, invoke_remote
+from triggerfish.cli.remote import add_endpoint_option, invoke_remote
 from triggerfish.runtime.interpreters import host_runtime
 from triggerfish.runtime.logs import LogEvent
 
@@ -40,11 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", default=None, help="function name (default: the handler's module)")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="an environment variable")
     parser.add_argument("--env-file", type=Path, default=None, help="a file of KEY=VALUE lines")
-    parser.add_argument(
-        "--endpoint",
-        default=os.environ.get("TRIGGERFISH_ENDPOINT", DEFAULT_ENDPOINT),
-        help=f"the running app's AWS endpoint (default $TRIGGERFISH_ENDPOINT or {DEFAULT_ENDPOINT})",
-    )
+    add_endpoint_option(parser)
     parser.add_argument("--region", default=None, help="the function's region (default: the endpoint's default)")
     parser.add_argument(
         "--invocation-type",

@@ -9,7 +9,6 @@ moments (see ``triggerfish.aws.providers.logs.follow``); against anything else i
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import threading
@@ -21,7 +20,7 @@ from typing import Any, TextIO
 
 from triggerfish.cli.logview import RESET, use_colour
 from triggerfish.cli.output import err, fail
-from triggerfish.cli.remote import DEFAULT_ENDPOINT
+from triggerfish.cli.remote import add_endpoint_option
 
 GROUP_PREFIX = "/aws/lambda/"
 #: how often a follower without a live answer asks again, and how often new log groups are looked for
@@ -45,11 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="how far back to start: 30s, 10m, 2h, 1d, 1w, or an ISO 8601 time (default 10m)",
     )
     parser.add_argument("--filter", default=None, metavar="PATTERN", help="a CloudWatch Logs filter pattern")
-    parser.add_argument(
-        "--endpoint",
-        default=os.environ.get("TRIGGERFISH_ENDPOINT", DEFAULT_ENDPOINT),
-        help=f"the running app's AWS endpoint (default $TRIGGERFISH_ENDPOINT or {DEFAULT_ENDPOINT})",
-    )
+    add_endpoint_option(parser)
     parser.add_argument("--region", default=None, help="the functions' region (default us-east-1)")
     parser.set_defaults(run=run)
 

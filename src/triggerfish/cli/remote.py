@@ -1,9 +1,12 @@
-"""Invoking a function of a running app through its AWS endpoint, as the aws CLI would."""
+"""Talking to a running triggerfish: the `--endpoint` option the commands share, and invoking a function
+through the AWS endpoint as the aws CLI would."""
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
+import os
 import sys
 import urllib.error
 import urllib.parse
@@ -13,6 +16,17 @@ from typing import Any
 from triggerfish.cli.output import err, fail
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
+
+
+def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
+    """``--endpoint``: the running triggerfish a command talks to."""
+    parser.add_argument(
+        "--endpoint",
+        default=os.environ.get("TRIGGERFISH_ENDPOINT", DEFAULT_ENDPOINT),
+        help=f"the running app's AWS endpoint (default $TRIGGERFISH_ENDPOINT or {DEFAULT_ENDPOINT})",
+    )
+
+
 _FUNCTIONS = "/2015-03-31/functions/"
 
 

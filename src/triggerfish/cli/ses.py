@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import urllib.error
 import urllib.parse
@@ -18,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from triggerfish.cli.output import fail
-from triggerfish.cli.remote import DEFAULT_ENDPOINT
+from triggerfish.cli.remote import add_endpoint_option
 
 _MESSAGES = "/_triggerfish/ses/messages"
 _TIMEOUT = 30
@@ -31,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="list the email sent through SES",
         description="List the messages the running server's SES accepted, oldest first.",
     )
-    _endpoint_option(messages)
+    add_endpoint_option(messages)
     messages.add_argument("--region", default=None, help="only messages sent in this region")
     messages.add_argument("--json", action="store_true", help="print the list as JSON")
     messages.set_defaults(run=run_messages)
@@ -41,17 +40,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         description="Print one message SES accepted: its headers and bodies, or with --raw the MIME message.",
     )
     show.add_argument("id", metavar="ID", help="the message id (as SendEmail returned it)")
-    _endpoint_option(show)
+    add_endpoint_option(show)
     show.add_argument("--raw", action="store_true", help="print the whole MIME message as it would have been sent")
     show.set_defaults(run=run_show)
-
-
-def _endpoint_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--endpoint",
-        default=os.environ.get("TRIGGERFISH_ENDPOINT", DEFAULT_ENDPOINT),
-        help=f"the running server's AWS endpoint (default $TRIGGERFISH_ENDPOINT or {DEFAULT_ENDPOINT})",
-    )
 
 
 def run_messages(args: argparse.Namespace) -> int:
